@@ -1,0 +1,1 @@
+"""Everything the Functions share: domain rules, services, ports and adapters."""

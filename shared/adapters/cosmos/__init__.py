@@ -1,0 +1,1 @@
+"""Cosmos DB (NoSQL API) implementation of the storage ports."""

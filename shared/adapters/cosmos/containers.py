@@ -1,0 +1,95 @@
+"""The Cosmos DB containers, their partition keys and indexing policies.
+
+This module is the single source of truth for the database layout: the adapter creates
+containers from it for local test servers, and infra/bicep declares the same containers (a
+test compares the two). See docs/cosmos.md for the reasoning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    name: str
+    partition_key: str
+    # Each composite index is a list of (path, order) pairs, one per ORDER BY the adapter uses.
+    composite_indexes: tuple[tuple[tuple[str, str], ...], ...] = ()
+    default_ttl: int | None = None  # seconds; -1 = on, per-item ttl; None = off
+    excluded_paths: tuple[str, ...] = ('/"_etag"/?',)
+    purpose: str = ""
+
+    def indexing_policy(self) -> dict[str, Any]:
+        return {
+            "indexingMode": "consistent",
+            "automatic": True,
+            "includedPaths": [{"path": "/*"}],
+            "excludedPaths": [{"path": p} for p in self.excluded_paths],
+            "compositeIndexes": [
+                [{"path": path, "order": order} for path, order in index]
+                for index in self.composite_indexes
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class DatabaseLayout:
+    containers: tuple[ContainerSpec, ...] = field(default_factory=tuple)
+
+    def by_name(self) -> dict[str, ContainerSpec]:
+        return {c.name: c for c in self.containers}
+
+
+LAYOUT = DatabaseLayout(
+    containers=(
+        ContainerSpec(
+            name="headquarters",
+            partition_key="/legalEntity",
+            composite_indexes=((("/kind", "ascending"), ("/changeSeq", "ascending")),),
+            purpose="admin-edited headquarters documents, with a change sequence for distribution",
+        ),
+        ContainerSpec(
+            name="published",
+            partition_key="/legalEntity",
+            purpose="the published copy the POS reads, and the published version",
+        ),
+        ContainerSpec(
+            name="distribution",
+            partition_key="/jobId",
+            composite_indexes=((("/jobId", "ascending"), ("/startedAt", "descending")),),
+            purpose="distribution watermarks, leases and run history",
+        ),
+        ContainerSpec(
+            name="customers",
+            partition_key="/partitionKey",
+            purpose="customer master data, one logical partition per customer",
+        ),
+        ContainerSpec(
+            name="memberships",
+            partition_key="/legalEntity",
+            composite_indexes=(
+                (("/sortName", "ascending"), ("/customerId", "ascending")),
+            ),
+            purpose="client books, memberships with denormalized card fields, audit, sequences",
+        ),
+        ContainerSpec(
+            name="activities",
+            partition_key="/customerKey",
+            composite_indexes=((("/startTime", "descending"), ("/id", "descending")),),
+            purpose="activities and notes, one logical partition per customer",
+        ),
+        ContainerSpec(
+            name="idempotency",
+            partition_key="/key",
+            default_ttl=24 * 3600,
+            purpose="first results of POSTs sent with Idempotency-Key, expiring after 24 hours",
+        ),
+        ContainerSpec(
+            name="operations",
+            partition_key="/kind",
+            purpose="small operational state: secret-expiry alert state",
+        ),
+    )
+)
