@@ -69,9 +69,7 @@ LAYOUT = DatabaseLayout(
         ContainerSpec(
             name="memberships",
             partition_key="/legalEntity",
-            composite_indexes=(
-                (("/sortName", "ascending"), ("/customerId", "ascending")),
-            ),
+            composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             purpose="client books, memberships with denormalized card fields, audit, sequences",
         ),
         ContainerSpec(

@@ -1,0 +1,1 @@
+"""Thin triggers: parse, authorize, call a service, render. One blueprint per area."""

@@ -1,0 +1,1 @@
+"""SQLite (stdlib sqlite3) implementation of the storage ports: the embedded store."""

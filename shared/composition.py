@@ -1,0 +1,110 @@
+"""Composition root: builds the process-wide services from settings, on first use.
+
+One instance per process, so clients (SQLite connections, the Cosmos client, JWKS cache)
+are created once and reused across invocations. Tests call reset_services().
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
+from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenValidator
+from shared.paging import ContinuationCodec
+from shared.ports.clock import Clock, SystemClock
+from shared.ports.storage import Storage
+from shared.services.access import AccessService
+from shared.services.distribution import DistributionService
+from shared.services.headquarters import HeadquartersService
+from shared.services.imports import ImportService
+from shared.services.published_view import PublishedCache
+from shared.settings import Settings, SettingsError, get_settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    storage: Storage
+    tokens: TokenValidator
+    continuation: ContinuationCodec
+    published: PublishedCache
+    access: AccessService
+    headquarters: HeadquartersService
+    imports: ImportService
+    distribution: DistributionService
+
+
+def build_storage(settings: Settings) -> Storage:
+    if settings.store_kind == "cosmos":
+        from shared.adapters.cosmos.storage import CosmosStorage  # only when configured
+
+        return CosmosStorage.from_settings(settings)
+    from shared.adapters.sqlite.storage import SqliteStorage
+
+    return SqliteStorage(settings.sqlite_path)
+
+
+def build_token_validator(settings: Settings) -> TokenValidator:
+    auth = settings.auth
+    if auth.mode == "local":
+        keys = JwksFileKeys(auth.local_key_dir / JWKS_FILE)
+        return TokenValidator(keys, auth.issuer or LOCAL_ISSUER, auth.audience or LOCAL_AUDIENCE)
+    issuer, audience, jwks_url = auth.require_entra()
+    return TokenValidator(JwksUrlKeys(jwks_url), issuer, audience)
+
+
+def continuation_key(settings: Settings) -> bytes:
+    """The token key from settings; locally, a random one kept under .local/ across restarts."""
+    if settings.continuation_token_key:
+        return settings.continuation_token_key.encode("utf-8")
+    if settings.auth.mode != "local":
+        raise SettingsError("CONTINUATION_TOKEN_KEY", "is required outside local mode")
+    path = Path(settings.local_state_dir) / "continuation-token.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    storage = build_storage(settings)
+    published = PublishedCache(storage.published, settings.published_version_check_seconds)
+    return Services(
+        settings=settings,
+        clock=clock,
+        storage=storage,
+        tokens=build_token_validator(settings),
+        continuation=ContinuationCodec(continuation_key(settings)),
+        published=published,
+        access=AccessService(published),
+        headquarters=HeadquartersService(storage.headquarters),
+        imports=ImportService(storage),
+        distribution=DistributionService(storage, clock, on_published=published.invalidate),
+    )
+
+
+_services: Services | None = None
+_lock = threading.Lock()
+
+
+def services() -> Services:
+    global _services
+    if _services is None:
+        with _lock:
+            if _services is None:
+                _services = build_services(get_settings())
+    return _services
+
+
+def reset_services(replacement: Services | None = None) -> None:
+    """Drop (and close) the current services; tests may install their own."""
+    global _services
+    with _lock:
+        if _services is not None and _services is not replacement:
+            _services.storage.close()
+        _services = replacement

@@ -1,0 +1,1 @@
+"""Pure rules and value types of clienteling: no I/O, no Azure imports."""

@@ -1,0 +1,135 @@
+"""Domain and request errors. Each carries a stable problem type slug and an HTTP status.
+
+The HTTP layer renders any of these as an RFC 9457 problem; docs/problems.md lists the slugs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ClientelingError(Exception):
+    """Base of every error we expect and explain to the caller."""
+
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+    status: ClassVar[int] = 500
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class ValidationFailed(ClientelingError):
+    """The request is well-formed but some fields are wrong; `errors` names each field."""
+
+    slug = "validation-failed"
+    title = "Validation failed"
+    status = 400
+
+    def __init__(self, errors: list[dict[str, str]], detail: str | None = None) -> None:
+        summary = detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        super().__init__(summary, errors=errors)
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls([{"field": field, "message": message}])
+
+
+class MalformedRequest(ClientelingError):
+    slug = "malformed-request"
+    title = "Malformed request"
+    status = 400
+
+
+class InvalidContinuationToken(ClientelingError):
+    slug = "invalid-continuation-token"
+    title = "Invalid continuation token"
+    status = 400
+
+
+class UnsupportedMediaType(ClientelingError):
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
+    status = 415
+
+
+class PayloadTooLarge(ClientelingError):
+    slug = "payload-too-large"
+    title = "Payload too large"
+    status = 413
+
+
+class Unauthenticated(ClientelingError):
+    slug = "unauthenticated"
+    title = "Authentication required"
+    status = 401
+
+
+class Forbidden(ClientelingError):
+    slug = "forbidden"
+    title = "Not allowed"
+    status = 403
+
+
+class NotFound(ClientelingError):
+    slug = "not-found"
+    title = "Not found"
+    status = 404
+
+
+class MethodNotAllowed(ClientelingError):
+    slug = "method-not-allowed"
+    title = "Method not allowed"
+    status = 405
+
+
+class Conflict(ClientelingError):
+    slug = "conflict"
+    title = "Conflict"
+    status = 409
+
+
+class PreconditionFailed(ClientelingError):
+    slug = "etag-mismatch"
+    title = "The resource has changed"
+    status = 412
+
+
+class PreconditionRequired(ClientelingError):
+    slug = "if-match-required"
+    title = "If-Match required"
+    status = 428
+
+
+class IdempotencyKeyReused(ClientelingError):
+    slug = "idempotency-key-reused"
+    title = "Idempotency key reused with a different request"
+    status = 422
+
+
+class DependencyUnavailable(ClientelingError):
+    slug = "dependency-unavailable"
+    title = "A service we depend on is unavailable"
+    status = 503
+
+
+class ConfigurationMissing(ClientelingError):
+    """Headquarters data the operation needs has not been set up (or not yet published)."""
+
+    slug = "configuration-missing"
+    title = "Configuration missing"
+    status = 409
+
+
+def all_error_types() -> list[type[ClientelingError]]:
+    """Every error class, for the documentation of problem types."""
+    found: list[type[ClientelingError]] = []
+    pending: list[type[ClientelingError]] = [ClientelingError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found

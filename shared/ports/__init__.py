@@ -1,0 +1,1 @@
+"""Ports: the small interfaces services depend on. Adapters implement them."""

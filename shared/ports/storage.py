@@ -1,0 +1,22 @@
+"""The storage port: one object that hands out each area's repository."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.ports.customers import CustomerRecords
+from shared.ports.distribution import DistributionState
+from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
+
+
+class Storage(Protocol):
+    headquarters: HeadquartersDocuments
+    published: PublishedDocuments
+    distribution: DistributionState
+    customers: CustomerRecords
+
+    def ping(self) -> None:
+        """Raise if the store cannot be reached (health check)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,206 @@
+"""Bulk upserts of headquarters master data, validated per record with a report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from shared.domain.attributes import AttributeGroup, validate_attribute_values
+from shared.domain.customers import Customer
+from shared.domain.distribution import SINGLETON_ID, Kind
+from shared.domain.errors import NotFound, ValidationFailed
+from shared.domain.model_base import DomainModel, field_errors
+from shared.domain.organisation import PermissionSet, Staff, Store
+from shared.domain.parameters import ClientelingParameters
+from shared.ports.storage import Storage
+
+CHUNK_SIZE = 1000
+MAX_REPORTED_REJECTIONS = 1000
+IMPORT_KINDS = ("stores", "staff", "permission-sets", "customers")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    received: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    written: int = 0
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, index: int, record_id: Any, errors: list[dict[str, str]]) -> None:
+        self.rejected += 1
+        if len(self.rejections) < MAX_REPORTED_REJECTIONS:
+            shown_id = record_id if isinstance(record_id, str) and len(record_id) <= 64 else None
+            self.rejections.append({"index": index, "id": shown_id, "errors": errors})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "received": self.received,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "written": self.written,
+            "rejections": self.rejections,
+            "rejectionsNotShown": self.rejected - len(self.rejections),
+        }
+
+
+@dataclass
+class _KindRules:
+    model: type[DomainModel]
+    id_field: str
+    check: Callable[[Any], list[dict[str, str]]]
+    write: Callable[[list[DomainModel]], int]
+
+
+class ImportService:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def run(self, legal_entity: str, kind: str, records: Iterator[tuple[int, Any]]) -> ImportReport:
+        rules = self._rules(legal_entity, kind)
+        report = ImportReport(kind)
+        seen: set[str] = set()
+        chunk: list[DomainModel] = []
+        for index, record in records:
+            report.received += 1
+            value, errors = self._validate(rules, record, seen)
+            if errors:
+                report.reject(
+                    index, record.get(rules.id_field) if isinstance(record, dict) else None, errors
+                )
+                continue
+            report.accepted += 1
+            chunk.append(value)
+            if len(chunk) >= CHUNK_SIZE:
+                report.written += rules.write(chunk)
+                chunk = []
+        if chunk:
+            report.written += rules.write(chunk)
+        return report
+
+    def _validate(
+        self, rules: _KindRules, record: Any, seen: set[str]
+    ) -> tuple[Any, list[dict[str, str]]]:
+        if not isinstance(record, dict):
+            return None, [{"field": "record", "message": "must be a JSON object"}]
+        try:
+            value = rules.model.model_validate_json(json.dumps(record), strict=True)
+        except ValidationError as problem:
+            return None, field_errors(problem)
+        except ValidationFailed as problem:
+            return None, problem.errors
+        record_id = getattr(value, _snake(rules.id_field))
+        if record_id in seen:
+            return None, [{"field": rules.id_field, "message": "appears twice in this import"}]
+        errors = rules.check(value)
+        if not errors:
+            seen.add(record_id)
+        return value, errors
+
+    def _rules(self, legal_entity: str, kind: str) -> _KindRules:
+        builders = {
+            "stores": self._store_rules,
+            "staff": self._staff_rules,
+            "permission-sets": self._permission_set_rules,
+            "customers": self._customer_rules,
+        }
+        if kind not in builders:
+            raise NotFound(f"cannot import {kind!r}; kinds are {', '.join(IMPORT_KINDS)}")
+        return builders[kind](legal_entity)
+
+    def _upsert(self, legal_entity: str, kind: str, id_attr: str) -> Callable[[list[Any]], int]:
+        hq = self._storage.headquarters
+        return lambda chunk: hq.upsert_many(
+            legal_entity, kind, [(getattr(v, id_attr), v.to_json()) for v in chunk]
+        )
+
+    def _store_rules(self, legal_entity: str) -> _KindRules:
+        hq = self._storage.headquarters
+
+        def check(store: Store) -> list[dict[str, str]]:
+            # Store ids are global: POS routes name a store without its legal entity.
+            if hq.exists_elsewhere(legal_entity, Kind.STORE, [store.store_id]):
+                return [{"field": "storeId", "message": "belongs to another legal entity"}]
+            return []
+
+        return _KindRules(
+            Store, "storeId", check, self._upsert(legal_entity, Kind.STORE, "store_id")
+        )
+
+    def _permission_set_rules(self, legal_entity: str) -> _KindRules:
+        return _KindRules(
+            PermissionSet,
+            "permissionSetId",
+            lambda _: [],
+            self._upsert(legal_entity, Kind.PERMISSION_SET, "permission_set_id"),
+        )
+
+    def _staff_rules(self, legal_entity: str) -> _KindRules:
+        hq = self._storage.headquarters
+        stores = {d.doc_id for d in hq.list(legal_entity, Kind.STORE)}
+        permission_sets = {d.doc_id for d in hq.list(legal_entity, Kind.PERMISSION_SET)}
+        owner_of_object = {d.body["objectId"]: d.doc_id for d in hq.list(legal_entity, Kind.STAFF)}
+
+        def check(staff: Staff) -> list[dict[str, str]]:
+            errors = [
+                {"field": "stores", "message": f"no store {s!r} in {legal_entity}"}
+                for s in staff.stores
+                if s not in stores
+            ]
+            if staff.permission_set_id not in permission_sets:
+                errors.append({"field": "permissionSetId", "message": "no such permission set"})
+            owner = owner_of_object.get(staff.object_id)
+            if owner is not None and owner != staff.staff_id:
+                errors.append({"field": "objectId", "message": "already used by another staff id"})
+            if not errors:
+                owner_of_object[staff.object_id] = staff.staff_id
+            return errors
+
+        return _KindRules(
+            Staff, "staffId", check, self._upsert(legal_entity, Kind.STAFF, "staff_id")
+        )
+
+    def _customer_rules(self, legal_entity: str) -> _KindRules:
+        group = self._client_book_group(legal_entity)
+
+        def check(customer: Customer) -> list[dict[str, str]]:
+            try:
+                validate_attribute_values(group, customer.attributes)
+            except ValidationFailed as problem:
+                return problem.errors
+            return []
+
+        def write(chunk: list[Any]) -> int:
+            bodies = [self._with_clean_attributes(group, c) for c in chunk]
+            return self._storage.customers.upsert_many(legal_entity, bodies)
+
+        return _KindRules(Customer, "customerId", check, write)
+
+    @staticmethod
+    def _with_clean_attributes(group: AttributeGroup | None, customer: Customer) -> dict:
+        body = customer.to_json()
+        body["attributes"] = {
+            k: v
+            for k, v in validate_attribute_values(group, customer.attributes).items()
+            if v is not None
+        }
+        return body
+
+    def _client_book_group(self, legal_entity: str) -> AttributeGroup | None:
+        hq = self._storage.headquarters
+        stored = hq.get(legal_entity, Kind.PARAMETERS, SINGLETON_ID)
+        if stored is None:
+            return None
+        group_id = ClientelingParameters.model_validate(stored.body).attribute_group_id
+        group = hq.get(legal_entity, Kind.ATTRIBUTE_GROUP, group_id) if group_id else None
+        return AttributeGroup.model_validate(group.body) if group else None
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
