@@ -1,0 +1,1 @@
+"""Benchmarks (make bench): figures printed, never pass/fail timing assertions in tests."""

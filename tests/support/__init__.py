@@ -1,0 +1,1 @@
+"""Test support: an in-process client for the registered HTTP functions, tokens, scenarios."""
