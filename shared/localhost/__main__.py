@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -50,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except (UnresolvedSettingError, ScheduleError, RouteTemplateError) as error:
         print(f"cannot start: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise  # the app imports something missing: its traceback is the useful part
+        print(f"cannot start: no module {module_name!r} in {os.getcwd()}", file=sys.stderr)
         return 2
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

@@ -95,9 +95,9 @@ class LocalHost:
             daemon=True,
         )
         self._thread.start()
+        self._log_functions()
         if self._run_timers:
             self._timers.start()
-        self._log_functions()
         return self
 
     def stop(self) -> None:
