@@ -1,0 +1,166 @@
+"""A realistic demo data set for `make run`: one legal entity, three stores, eight
+associates with different permission sets, ~300 customers with attribute values and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+LEGAL_ENTITY = "USRT"
+ASSOCIATE = [
+    "view-client-book",
+    "view-store-client-book",
+    "add-to-client-book",
+    "remove-from-client-book",
+]
+MANAGER = [*ASSOCIATE, "reassign-customers", "manage-store-client-books"]
+
+PERMISSION_SETS = [
+    {"permissionSetId": "associate", "name": "Sales associate", "operations": ASSOCIATE},
+    {"permissionSetId": "manager", "name": "Store manager", "operations": MANAGER},
+    {"permissionSetId": "trainee", "name": "Trainee", "operations": ["view-client-book"]},
+]
+# Seattle and Portland share the WEST address book; Austin keeps its own.
+STORES = [
+    {"storeId": "SEA01", "name": "Seattle Downtown", "addressBooks": ["WEST"]},
+    {"storeId": "POR01", "name": "Portland Pearl", "addressBooks": ["WEST", "PDX"]},
+    {"storeId": "AUS01", "name": "Austin Domain", "addressBooks": ["SOUTH"]},
+]
+STAFF = [
+    ("000001", "Ana Alvarez", ["SEA01"], "associate"),
+    ("000002", "Ben Okafor", ["SEA01"], "associate"),
+    ("000003", "Chloé Martin", ["SEA01", "POR01"], "manager"),
+    ("000004", "Dmitri Ivanov", ["POR01"], "associate"),
+    ("000005", "Emma Nguyen", ["POR01"], "trainee"),
+    ("000006", "Farah Haddad", ["AUS01"], "associate"),
+    ("000007", "Gus Lindqvist", ["AUS01"], "manager"),
+    ("000008", "Hana Sato", ["SEA01", "AUS01"], "associate"),
+]
+ATTRIBUTE_GROUP_ID = "CLIENTBOOK"
+ATTRIBUTE_GROUP = {
+    "name": "Client book",
+    "attributes": [
+        {
+            "name": "favoriteCategory",
+            "label": "Favorite category",
+            "type": "list",
+            "allowedValues": ["Shoes", "Handbags", "Jewelry", "Watches", "Outerwear"],
+            "refinable": True,
+            "displayOrder": 1,
+        },
+        {"name": "preferredBrand", "label": "Preferred brand", "type": "text", "displayOrder": 2},
+        {
+            "name": "clothingSize",
+            "label": "Clothing size",
+            "type": "list",
+            "allowedValues": ["XS", "S", "M", "L", "XL"],
+            "refinable": True,
+            "displayOrder": 3,
+        },
+        {"name": "lifetimeSpend", "label": "Lifetime spend", "type": "decimal", "refinable": True},
+        {"name": "vip", "label": "VIP", "type": "boolean", "refinable": True},
+        {"name": "lastVisit", "label": "Last visit", "type": "date", "refinable": True},
+    ],
+}
+ACTIVITY_TYPES = {
+    "VISIT": ("Store visit", "The customer came to the store"),
+    "EMAIL": ("Email", "An email to or from the customer"),
+    "CALL": ("Phone call", "A call with the customer"),
+    "APPOINTMENT": ("Appointment", "A booked styling or fitting session"),
+}
+FIRST = [
+    "Zoë",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Sofía",
+    "Mateo",
+    "Amélie",
+    "Lucas",
+    "Maya",
+    "Ethan",
+    "Ingrid",
+    "Kenji",
+    "Aisha",
+    "Oscar",
+    "Björn",
+    "Lena",
+    "Rafael",
+    "Chloe",
+    "Yusuf",
+    "Nora",
+]
+LAST = [
+    "Åberg",
+    "Smith",
+    "García",
+    "Müller",
+    "Chen",
+    "Johnson",
+    "O'Neil",
+    "Kowalski",
+    "Rossi",
+    "Dubois",
+    "Patel",
+    "Kim",
+    "Novak",
+    "Silva",
+    "Jensen",
+    "Brown",
+    "Sato",
+    "Haddad",
+]
+BRANDS = ["Aurelia", "Northwind", "Fabrikam", "Tailspin", "Wingtip", "Litware"]
+STAFF_OBJECT_ID_PREFIX = "00000000-0000-4000-8000-000000"
+
+
+def object_id(staff_id: str) -> str:
+    """Demo Entra object ids: predictable so printed tokens stay valid across runs."""
+    return f"{STAFF_OBJECT_ID_PREFIX}{staff_id}"
+
+
+def staff_records() -> list[dict[str, Any]]:
+    return [
+        {
+            "staffId": sid,
+            "name": name,
+            "objectId": object_id(sid),
+            "stores": stores,
+            "permissionSetId": permission_set,
+        }
+        for sid, name, stores, permission_set in STAFF
+    ]
+
+
+def customer_records(count: int = 300, seed: int = 42) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    today = dt.date.today()
+    books = ["WEST", "PDX", "SOUTH"]
+    result = []
+    for n in range(1, count + 1):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        birthday = dt.date(rng.randint(1950, 2004), 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+        record: dict[str, Any] = {
+            "customerId": f"C{n:05d}",
+            "name": f"{first} {last}",
+            "email": f"{first}.{last}{n}@example.com".lower().replace("'", ""),
+            "phone": f"+1 206 555 {n:04d}",
+            "addressBooks": [books[n % 3]] + (["WEST"] if n % 7 == 0 and n % 3 else []),
+            "birthday": birthday.isoformat(),
+            "contactConsent": rng.random() < 0.8,
+            "attributes": {
+                "favoriteCategory": rng.choice(ATTRIBUTE_GROUP["attributes"][0]["allowedValues"]),
+                "preferredBrand": rng.choice(BRANDS),
+                "clothingSize": rng.choice(["XS", "S", "M", "L", "XL"]),
+                "lifetimeSpend": round(rng.uniform(100, 25_000), 2),
+                "vip": rng.random() < 0.15,
+                "lastVisit": (today - dt.timedelta(days=rng.randint(0, 400))).isoformat(),
+            },
+        }
+        if rng.random() < 0.3:
+            record["anniversary"] = (
+                dt.date(rng.randint(1980, 2020), 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+            ).isoformat()
+        result.append(record)
+    return result
