@@ -116,7 +116,7 @@ def print_welcome(tokens: dict[str, str], base: str) -> None:
     env_file.write_text("".join(f"TOKEN_{n.upper()}={t}\n" for n, t in tokens.items()))
     print("\nClienteling is running on", base)
     print("Demo staff (token variable, name, stores, permission set):")
-    for staff_id, name, stores, permission_set in demo.STAFF:
+    for _staff_id, name, stores, permission_set in demo.STAFF:
         variable = f"TOKEN_{_ascii(name.split()[0]).upper()}"
         print(f"  {variable:14} {name:16} {','.join(stores):12} {permission_set}")
     print(f"  {'TOKEN_ADMIN':14} Demo Admin       (Clienteling.Admin role)")
