@@ -1,0 +1,31 @@
+"""The demo data set behind `make run` loads cleanly, publishes, and loads only once."""
+
+from __future__ import annotations
+
+from shared.composition import services
+from shared.localhost.demo import demo_tokens, example_calls, load_demo_data
+
+
+def test_demo_data_loads_once_and_is_published(env) -> None:
+    first = load_demo_data()
+    assert first["alreadyLoaded"] is False
+    assert first["customers"] == 300
+    assert set(first["runs"].values()) == {"succeeded"}
+    view = services().published.current().entity("USRT")
+    assert set(view.stores) == {"SEA01", "POR01", "AUS01"}
+    assert len(view.staff) == 8
+    assert view.client_book_group() is not None
+    version = services().storage.published.version()
+    second = load_demo_data()
+    assert second["alreadyLoaded"] is True
+    assert services().storage.published.version() == version  # nothing republished
+
+
+def test_demo_tokens_are_accepted_by_the_app(env, api) -> None:
+    load_demo_data()
+    tokens = demo_tokens()
+    identity = services().tokens.identity(f"Bearer {tokens['ana']}")
+    context = services().access.in_store(identity, "SEA01")
+    assert context.staff.name == "Ana Alvarez"
+    assert services().tokens.identity(f"Bearer {tokens['admin']}").is_admin
+    assert any("SEA01/client-book" in line for line in example_calls("http://x"))
