@@ -61,3 +61,18 @@ def test_responses_carry_security_headers(bare_world: World) -> None:
     reply = bare_world.admin.get("/api/admin/USRT/parameters")
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["cache-control"] == "no-store"
+
+
+def test_a_bad_setting_is_named_in_a_500_problem_not_a_crash(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.composition import reset_services
+    from shared.settings import reset_settings
+
+    monkeypatch.setenv("STORE_KIND", "mongodb")
+    reset_settings()
+    reset_services()
+    reply = api.get("/api/health")
+    assert reply.status == 500
+    assert reply.json["type"] == "urn:clienteling:problem:configuration-error"
+    assert "STORE_KIND" in reply.json["detail"]
