@@ -64,5 +64,8 @@ CREATE TABLE customer_address_books (
     legal_entity TEXT NOT NULL,
     address_book TEXT NOT NULL,
     customer_id TEXT NOT NULL,
-    PRIMARY KEY (legal_entity, address_book, customer_id)
+    PRIMARY KEY (legal_entity, customer_id, address_book)
 ) WITHOUT ROWID;
+-- Customer search filters by address book first.
+CREATE INDEX customer_address_books_by_book
+    ON customer_address_books(legal_entity, address_book, customer_id);
