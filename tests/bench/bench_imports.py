@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import time
+from pathlib import Path
 
 from tests.bench.measure import peak_rss_mb
 
@@ -30,7 +31,7 @@ def main() -> None:
 
     reset_settings()
     reset_services()
-    world = World(ApiClient(app), LocalSigningKey.load_or_create(os.path.join(workdir, "keys")))
+    world = World(ApiClient(app), LocalSigningKey.load_or_create(Path(workdir) / "keys"))
     rows = customers("USRT", CUSTOMERS, ["AB1", "AB2", "AB3"])
     for row in rows:
         del row["attributes"]
