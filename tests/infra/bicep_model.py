@@ -115,32 +115,32 @@ def accessor_path(value: Any) -> list[str] | None:
     return left + right if left is not None and right is not None else None
 
 
-def object_keys(value: Any, template: Template) -> Iterator[tuple[str, Any, bool]]:
-    """Every (key, value, conditional) an object expression can produce.
+def name_value_entries(value: Any, template: Template) -> Iterator[tuple[str, Any, bool]]:
+    """Every (name, value, conditional) entry a list of {name, value} objects can produce.
 
-    Follows variable names, union(...) arguments and both branches of `?:`; `conditional` says
-    whether the key exists only on one branch.
+    Follows variable names, concat(...) arguments and both branches of `?:`; `conditional` says
+    whether the entry exists only on one branch.
     """
-    yield from _object_keys(value, template, conditional_branch=False)
+    yield from _entries(value, template, conditional_branch=False)
 
 
-def _object_keys(value: Any, template: Template, conditional_branch: bool) -> Iterator:
+def _entries(value: Any, template: Template, conditional_branch: bool) -> Iterator:
     if isinstance(value, str) and value in template.variables:
-        yield from _object_keys(template.variable(value), template, conditional_branch)
+        yield from _entries(template.variable(value), template, conditional_branch)
         return
-    arguments = function_call(value, "union")
+    arguments = function_call(value, "concat")
     if arguments is not None:
         for argument in arguments.values():
-            yield from _object_keys(argument, template, conditional_branch)
+            yield from _entries(argument, template, conditional_branch)
         return
     branches = conditional(value)
     if branches is not None:
         for branch in ("true_value", "false_value"):
-            yield from _object_keys(branches[branch], template, conditional_branch=True)
+            yield from _entries(branches[branch], template, conditional_branch=True)
         return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key, item, conditional_branch
+    if isinstance(value, list):
+        for entry in value:
+            yield entry["name"], entry["value"], conditional_branch
 
 
 def strings_in(value: Any) -> Iterator[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from shared.settings import SETTING_DEFAULTS
 
-from .bicep_model import BICEP_ROOT, function_call, module_template, object_keys
+from .bicep_model import BICEP_ROOT, function_call, module_template, name_value_entries
 
 FUNCTION_APP = module_template("function-app")
 
@@ -36,9 +36,10 @@ KEY_VAULT_REFERENCE = re.compile(
 
 def app_settings() -> dict[str, tuple[Any, bool]]:
     """Setting name -> (Bicep expression, present only under a condition)."""
-    return {
-        key: (value, optional) for key, value, optional in object_keys("appSettings", FUNCTION_APP)
-    }
+    entries = list(name_value_entries("appSettings", FUNCTION_APP))
+    names = [name for name, _, _ in entries]
+    assert len(names) == len(set(names)), "a setting is listed twice"
+    return {name: (value, optional) for name, value, optional in entries}
 
 
 def function_app_site() -> dict[str, Any]:
@@ -63,12 +64,8 @@ def test_local_only_settings_stay_unset_in_azure(name: str) -> None:
     assert name not in app_settings()
 
 
-def test_the_site_gets_the_settings_as_a_name_value_list() -> None:
-    listed = FUNCTION_APP.variable(function_app_site()["properties"]["siteConfig"]["appSettings"])
-    source = listed["loop_type"]["detail"]["array_name"]
-
-    assert function_call(source, "items") == {"arg_1": "appSettings"}
-    assert set(listed["config"]) == {"name", "value"}
+def test_the_site_gets_the_settings() -> None:
+    assert function_app_site()["properties"]["siteConfig"]["appSettings"] == "appSettings"
 
 
 def test_azure_runs_on_cosmos_with_entra_tokens() -> None:
@@ -119,7 +116,7 @@ def test_alert_secrets_are_key_vault_references_only_when_named(
     )
     condition = FUNCTION_APP.variable(owner)["operator"]["operands"]
     assert function_call(condition["condition"], "empty") == {"item_to_test": parameter}
-    assert condition["true_value"] == {}
+    assert condition["true_value"] == []
 
 
 def test_secret_expiry_and_key_vault_settings_have_their_defaults() -> None:

@@ -121,3 +121,18 @@ def test_azure_yaml_points_azd_at_the_bicep_and_the_function_app() -> None:
 
 def test_function_app_is_the_azd_api_service() -> None:
     assert MAIN.modules["functionApp"]["config"]["params"]["serviceName"] == "api"
+
+
+@pytest.mark.parametrize("path", sorted(BICEP_ROOT.rglob("*.bicep")), ids=lambda path: path.name)
+def test_every_parameter_and_variable_is_used(path: Path) -> None:
+    """What the Bicep linter's no-unused-params and no-unused-vars rules would flag."""
+    template = load(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+    unused = [
+        name
+        for name in [*template.parameters, *template.variables]
+        if len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", code)) < 2
+    ]
+
+    assert not unused

@@ -129,61 +129,59 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 }
 
 // Host and platform settings: identity-based storage and telemetry.
-var hostSettings = {
-  AzureWebJobsStorage__accountName: storage.name
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
+var hostSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
   // The connection string only names the ingestion endpoint; with local auth off on the component
   // nothing is accepted without the Entra token the authentication string asks for.
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsights.properties.ConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
   // DefaultAzureCredential picks the user-assigned identity by this client id.
-  AZURE_CLIENT_ID: identityClientId
-}
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+]
 
 // Settings the app reads (shared/settings.py SETTING_DEFAULTS plus the secrets and alert code).
-var coreSettings = {
-  STORE_KIND: 'cosmos'
-  COSMOS_ENDPOINT: cosmosEndpoint
-  COSMOS_DATABASE: cosmosDatabaseName
-  COSMOS_TIMEOUT_SECONDS: cosmosTimeoutSeconds
-  AUTH_MODE: 'entra'
-  AUTH_ISSUER: '${authority}/v2.0'
-  AUTH_AUDIENCE: empty(apiAudience) ? apiAppId : apiAudience
-  AUTH_JWKS_URL: '${authority}/discovery/v2.0/keys'
-  CONTINUATION_TOKEN_KEY: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})'
-  MAX_BODY_BYTES: maxBodyBytes
-  MAX_IMPORT_BODY_BYTES: maxImportBodyBytes
-  PUBLISHED_VERSION_CHECK_SECONDS: publishedVersionCheckSeconds
-  DISTRIBUTION_1040_SCHEDULE: distribution1040Schedule
-  DISTRIBUTION_1150_SCHEDULE: distribution1150Schedule
-  DISTRIBUTION_1110_SCHEDULE: distribution1110Schedule
-  DISTRIBUTION_1090_SCHEDULE: distribution1090Schedule
-  APP_VERSION: appVersion
-  SECRET_EXPIRY_SCHEDULE: secretExpirySchedule
+var coreSettings = [
+  { name: 'STORE_KIND', value: 'cosmos' }
+  { name: 'COSMOS_ENDPOINT', value: cosmosEndpoint }
+  { name: 'COSMOS_DATABASE', value: cosmosDatabaseName }
+  { name: 'COSMOS_TIMEOUT_SECONDS', value: cosmosTimeoutSeconds }
+  { name: 'AUTH_MODE', value: 'entra' }
+  { name: 'AUTH_ISSUER', value: '${authority}/v2.0' }
+  { name: 'AUTH_AUDIENCE', value: empty(apiAudience) ? apiAppId : apiAudience }
+  { name: 'AUTH_JWKS_URL', value: '${authority}/discovery/v2.0/keys' }
+  { name: 'CONTINUATION_TOKEN_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})' }
+  { name: 'MAX_BODY_BYTES', value: maxBodyBytes }
+  { name: 'MAX_IMPORT_BODY_BYTES', value: maxImportBodyBytes }
+  { name: 'PUBLISHED_VERSION_CHECK_SECONDS', value: publishedVersionCheckSeconds }
+  { name: 'DISTRIBUTION_1040_SCHEDULE', value: distribution1040Schedule }
+  { name: 'DISTRIBUTION_1150_SCHEDULE', value: distribution1150Schedule }
+  { name: 'DISTRIBUTION_1110_SCHEDULE', value: distribution1110Schedule }
+  { name: 'DISTRIBUTION_1090_SCHEDULE', value: distribution1090Schedule }
+  { name: 'APP_VERSION', value: appVersion }
+  { name: 'SECRET_EXPIRY_SCHEDULE', value: secretExpirySchedule }
   // vault.azure.net in the public cloud; the sovereign clouds have their own suffix.
-  KEY_VAULT_DNS_SUFFIX: substring(environment().suffixes.keyvaultDns, 1)
-}
+  { name: 'KEY_VAULT_DNS_SUFFIX', value: substring(environment().suffixes.keyvaultDns, 1) }
+]
 
 // Alert channels, each present only when its Key Vault secret is named.
-var alertWebhookSetting = empty(alertWebhookUrlSecretName) ? {} : {
-  ALERT_WEBHOOK_URL: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})'
-}
-var alertTeamsSetting = empty(alertTeamsWebhookUrlSecretName) ? {} : {
-  ALERT_TEAMS_WEBHOOK_URL: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})'
-}
-var alertSlackSetting = empty(alertSlackWebhookUrlSecretName) ? {} : {
-  ALERT_SLACK_WEBHOOK_URL: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})'
-}
-var alertPagerDutySetting = empty(alertPagerDutyRoutingKeySecretName) ? {} : {
-  ALERT_PAGERDUTY_ROUTING_KEY: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})'
-}
+var alertWebhookSetting = empty(alertWebhookUrlSecretName) ? [] : [
+  { name: 'ALERT_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})' }
+]
+var alertTeamsSetting = empty(alertTeamsWebhookUrlSecretName) ? [] : [
+  { name: 'ALERT_TEAMS_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})' }
+]
+var alertSlackSetting = empty(alertSlackWebhookUrlSecretName) ? [] : [
+  { name: 'ALERT_SLACK_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})' }
+]
+var alertPagerDutySetting = empty(alertPagerDutyRoutingKeySecretName) ? [] : [
+  { name: 'ALERT_PAGERDUTY_ROUTING_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})' }
+]
 
-var appSettings = union(hostSettings, coreSettings, alertWebhookSetting, alertTeamsSetting, alertSlackSetting, alertPagerDutySetting)
-var appSettingsList = [for setting in items(appSettings): {
-  name: setting.key
-  value: setting.value
-}]
+// A name/value list rather than an object built with a loop: Bicep variables that loop cannot use
+// runtime values such as the Application Insights connection string.
+var appSettings = concat(hostSettings, coreSettings, alertWebhookSetting, alertTeamsSetting, alertSlackSetting, alertPagerDutySetting)
 
 var alwaysReady = alwaysReadyHttpInstances > 0 ? [
   {
@@ -233,7 +231,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: appSettingsList
+      appSettings: appSettings
       cors: {
         allowedOrigins: corsAllowedOrigins
       }
