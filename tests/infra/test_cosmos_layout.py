@@ -78,13 +78,19 @@ def test_default_ttl_is_set_only_for_entries_that_carry_one() -> None:
     item = container_resource()["config"]["loop_type"]["detail"]["item_name"]
     resource = resource_body(container_resource())["properties"]["resource"]
     optional = function_call(resource, "union")["arg_2"]["operator"]["operands"]
+    # `(item.defaultTtl == null)`: pycep nests the comparison inside the property accessor.
+    test = optional["condition"]["operator"]["operands"]
+    comparison = test["operand_2"]["operator"]
 
-    assert function_call(optional["condition"], "contains") == {
-        "container": item,
-        "item_to_find": "defaultTtl",
-    }
-    assert accessor_path(optional["true_value"]["defaultTtl"]) == [item, "defaultTtl"]
-    assert optional["false_value"] == {}
+    assert test["operand_1"] == item
+    assert comparison["type"] == "equals"
+    assert comparison["operands"] == {"operand_1": "defaultTtl", "operand_2": None}
+    assert optional["true_value"] == {}
+    assert accessor_path(optional["false_value"]["defaultTtl"]) == [item, "defaultTtl"]
+
+
+def test_every_entry_states_its_time_to_live() -> None:
+    assert all("defaultTtl" in entry for entry in bicep_containers().values())
 
 
 def test_account_allows_no_keys_and_old_tls() -> None:

@@ -55,7 +55,7 @@ param zoneRedundant bool = false
 param publicNetworkAccess string = 'Enabled'
 
 // One entry per container in LAYOUT. compositeIndexes: one list of {path, order} per ORDER BY
-// the adapter runs; defaultTtl (seconds) only where LAYOUT sets one.
+// the adapter runs; defaultTtl in seconds, null where LAYOUT has none (time to live off).
 var containers = [
   {
     name: 'headquarters'
@@ -72,11 +72,13 @@ var containers = [
         }
       ]
     ]
+    defaultTtl: null
   }
   {
     name: 'published'
     partitionKey: '/legalEntity'
     compositeIndexes: []
+    defaultTtl: null
   }
   {
     name: 'distribution'
@@ -93,11 +95,13 @@ var containers = [
         }
       ]
     ]
+    defaultTtl: null
   }
   {
     name: 'customers'
     partitionKey: '/partitionKey'
     compositeIndexes: []
+    defaultTtl: null
   }
   {
     name: 'memberships'
@@ -114,6 +118,7 @@ var containers = [
         }
       ]
     ]
+    defaultTtl: null
   }
   {
     name: 'activities'
@@ -130,6 +135,7 @@ var containers = [
         }
       ]
     ]
+    defaultTtl: null
   }
   {
     name: 'idempotency'
@@ -141,6 +147,7 @@ var containers = [
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []
+    defaultTtl: null
   }
 ]
 
@@ -250,9 +257,9 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         excludedPaths: excludedPaths
         compositeIndexes: container.compositeIndexes
       }
-    }, contains(container, 'defaultTtl') ? {
+    }, (container.defaultTtl == null) ? {} : {
       defaultTtl: container.defaultTtl
-    } : {})
+    })
   }
 }]
 
