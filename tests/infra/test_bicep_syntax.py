@@ -1,4 +1,4 @@
-"""Every Bicep file parses, and scripts/check_bicep.py reports problems where they are."""
+"""Every Bicep file parses, and .ci/check_bicep.py reports problems where they are."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ BICEP_FILES = sorted(BICEP_ROOT.rglob("*.bicep"))
 
 
 def load_check_script() -> ModuleType:
-    path = REPO_ROOT / "scripts" / "check_bicep.py"
+    path = REPO_ROOT / ".ci" / "check_bicep.py"
     spec = importlib.util.spec_from_file_location("check_bicep", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,7 +1,7 @@
 """Check infra/bicep without the Bicep CLI: syntax with pycep-parser, policies with checkov.
 
-    python scripts/check_bicep.py               # both checks (CI)
-    python scripts/check_bicep.py --parse-only  # syntax only, seconds
+    python .ci/check_bicep.py               # both checks (CI)
+    python .ci/check_bicep.py --parse-only  # syntax only, seconds
 
 The Bicep CLI cannot be installed here, so:
 1. every .bicep file is parsed with pycep-parser (installed with requirements-dev.txt); a syntax
