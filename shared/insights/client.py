@@ -45,7 +45,8 @@ class InsightsClient:
         tls_verify: bool | str = True,
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
-        max_url_length: int = 4000,
+        # Dataverse accepts URLs up to 32 KB; 8 KB also passes common proxies and gateways.
+        max_url_length: int = 8000,
         max_workers: int = 8,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
