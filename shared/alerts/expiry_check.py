@@ -1,0 +1,169 @@
+"""The scheduled secret-expiry check: read each secret in use, decide, alert, remember.
+
+Every run logs one structured record per secret (`secret-expiry-finding ...` with
+`custom_dimensions`), which an Azure Monitor alert rule also watches, so a broken channel
+configuration still leaves a trail. Alert state is saved only after at least one channel
+took the alert; if all fail, the next run tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shared.alerts.config import channels_from_settings, thresholds_from_settings
+from shared.alerts.delivery import JsonPoster
+from shared.alerts.dispatcher import AlertDispatcher
+from shared.alerts.message import compose_alert
+from shared.alerts.state import AlertStateStore
+from shared.alerts.usage import SecretUsage, merge_usages
+from shared.domain.secret_expiry import (
+    DEFAULT_THRESHOLDS,
+    ExpiryDecision,
+    SecretCondition,
+    Severity,
+    decide,
+)
+from shared.secrets.config import SecretsConfig
+from shared.secrets.errors import SecretUnavailable
+from shared.secrets.reference import SecretReference
+from shared.secrets.resolver import SecretResolver
+
+logger = logging.getLogger(__name__)
+
+_LOG_LEVEL = {
+    Severity.CRITICAL: logging.ERROR,
+    Severity.ERROR: logging.ERROR,
+    Severity.WARNING: logging.WARNING,
+    Severity.INFO: logging.INFO,
+}
+
+
+@dataclass(frozen=True)
+class ExpiryCheckSummary:
+    checked: int
+    findings: dict[str, int] = field(default_factory=dict)
+    alerts_sent: int = 0
+    resolved_sent: int = 0
+    delivery_failures: dict[str, int] = field(default_factory=dict)
+
+
+class SecretExpiryCheck:
+    def __init__(
+        self,
+        usages: Sequence[SecretUsage],
+        resolver: SecretResolver,
+        store: AlertStateStore,
+        dispatcher: AlertDispatcher,
+        clock: Callable[[], datetime],
+        *,
+        thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS,
+        cache_seconds: float = 300,
+        source: str = "clienteling",
+    ) -> None:
+        self._usages = merge_usages(usages)
+        self._resolver = resolver
+        self._store = store
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._thresholds = thresholds
+        self._cache_seconds = cache_seconds
+        self._source = source
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Mapping[str, str],
+        usages: Sequence[SecretUsage],
+        resolver: SecretResolver,
+        store: AlertStateStore,
+        clock: Callable[[], datetime],
+        poster: JsonPoster | None = None,
+    ) -> SecretExpiryCheck:
+        """The check as the timer runs it: channels, thresholds and cache time from settings."""
+        return cls(
+            usages,
+            resolver,
+            store,
+            AlertDispatcher(channels_from_settings(settings, resolver, poster)),
+            clock,
+            thresholds=thresholds_from_settings(settings),
+            cache_seconds=SecretsConfig.from_settings(settings).cache_seconds,
+        )
+
+    def run(self) -> ExpiryCheckSummary:
+        findings: Counter[str] = Counter()
+        failures: Counter[str] = Counter()
+        sent = resolved = 0
+        for usage in self._usages:
+            now = self._clock()
+            key = usage.reference.key
+            decision = decide(
+                self._condition(usage.reference), now, self._thresholds, self._store.load(key)
+            )
+            findings[decision.finding.code] += 1
+            _log_finding(usage, decision)
+            if not (decision.alert or decision.resolve) or decision.next_state is None:
+                continue
+            alert = compose_alert(
+                usage, decision, now, cache_seconds=self._cache_seconds, source=self._source
+            )
+            report = self._dispatcher.dispatch(alert)
+            failures.update(report.failed.keys())
+            if report.delivered:
+                self._store.save(key, decision.next_state)
+                sent += decision.alert
+                resolved += decision.resolve
+        return ExpiryCheckSummary(
+            checked=len(self._usages),
+            findings=dict(findings),
+            alerts_sent=sent,
+            resolved_sent=resolved,
+            delivery_failures=dict(failures),
+        )
+
+    def _condition(self, ref: SecretReference) -> SecretCondition:
+        try:
+            properties = self._resolver.properties(ref)
+        except SecretUnavailable as error:
+            return SecretCondition(readable=False, problem=error.reason.value)
+        if not properties.enabled:
+            return SecretCondition(
+                readable=False, enabled=False, expires_on=properties.expires_on
+            )
+        # Listing metadata can work while reading the value does not (permissions, a pinned
+        # version): probe the read itself, bypassing the cache so the answer is current.
+        self._resolver.invalidate(ref)
+        try:
+            self._resolver.get(ref)
+        except SecretUnavailable as error:
+            return SecretCondition(
+                readable=False, expires_on=properties.expires_on, problem=error.reason.value
+            )
+        return SecretCondition(readable=True, expires_on=properties.expires_on)
+
+
+def _log_finding(usage: SecretUsage, decision: ExpiryDecision) -> None:
+    ref = usage.reference
+    legal_entities = ",".join(usage.legal_entities)
+    logger.log(
+        _LOG_LEVEL[decision.severity],
+        "secret-expiry-finding %s: secret %s in vault %s (legal entities %s), days left %s",
+        decision.finding.code, ref.name, ref.vault, legal_entities or "-", decision.days_left,
+        extra={"custom_dimensions": {
+            "secretName": ref.name,
+            "vault": ref.vault,
+            "legalEntity": legal_entities,
+            "severity": decision.severity.value,
+            "daysLeft": decision.days_left,
+            "finding": decision.finding.code,
+            "expiresOn": (
+                decision.condition.expires_on.isoformat() if decision.condition.expires_on
+                else None
+            ),
+            "problem": decision.condition.problem,
+        }},
+    )

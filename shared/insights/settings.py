@@ -1,0 +1,94 @@
+"""Customer Insights parameters (what an admin configures) and tuning (app settings)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from shared.insights.errors import InvalidInsightsSettings
+from shared.insights.odata import IDENTIFIER
+from shared.secrets.config import read_number
+from shared.secrets.reference import SecretReference
+
+MAX_MEASURES = 3
+DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
+DEFAULT_LEGACY_API_URL = "https://api.ci.ai.dynamics.com/v1"
+DEFAULT_LEGACY_SCOPE = "https://api.ci.ai.dynamics.com/.default"
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_TENANT = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$")
+
+
+class InsightsMode(StrEnum):
+    # The legacy Customer Insights API was retired in 2024; Dataverse is where the data lives now.
+    DATAVERSE = "dataverse"
+    LEGACY = "legacy"
+
+
+@dataclass(frozen=True)
+class InsightsSettings:
+    enabled: bool
+    application_id: str
+    secret_reference: SecretReference
+    tenant_id: str
+    alternate_id_property: str
+    measure_names: tuple[str, ...] = ()
+    mode: InsightsMode = InsightsMode.DATAVERSE
+    dataverse_url: str | None = None
+    environment_instance_id: str | None = None
+    authority_host: str = DEFAULT_AUTHORITY_HOST
+    legacy_api_url: str = DEFAULT_LEGACY_API_URL
+    legacy_scope: str = DEFAULT_LEGACY_SCOPE
+
+    def __post_init__(self) -> None:
+        if not _GUID.match(self.application_id):
+            raise InvalidInsightsSettings("applicationId", "must be a GUID")
+        if not _TENANT.match(self.tenant_id):
+            raise InvalidInsightsSettings("tenantId", "must be a tenant GUID or domain name")
+        if not IDENTIFIER.match(self.alternate_id_property):
+            raise InvalidInsightsSettings(
+                "alternateCustomerId", "must be a property name (letters, digits, underscore)"
+            )
+        if len(self.measure_names) > MAX_MEASURES:
+            raise InvalidInsightsSettings("measures", f"at most {MAX_MEASURES} can be selected")
+        for name in self.measure_names:
+            if not IDENTIFIER.match(name):
+                raise InvalidInsightsSettings("measures", f"{name!r} is not a measure name")
+        _require_https("authorityHost", self.authority_host)
+        if self.mode is InsightsMode.DATAVERSE:
+            _require_https("dataverseUrl", self.dataverse_url, bare=True)
+        else:
+            if not _GUID.match(self.environment_instance_id or ""):
+                raise InvalidInsightsSettings("environmentInstanceId", "must be a GUID")
+            _require_https("legacyApiUrl", self.legacy_api_url)
+            _require_https("legacyScope", self.legacy_scope)
+
+    @property
+    def authority(self) -> str:
+        return f"{self.authority_host.rstrip('/')}/{self.tenant_id}"
+
+
+def _require_https(field: str, url: str | None, bare: bool = False) -> None:
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname:
+        raise InvalidInsightsSettings(field, "must be an https URL")
+    if bare and (parts.path.strip("/") or parts.query or parts.fragment):
+        raise InvalidInsightsSettings(field, "must be the organization URL without a path")
+
+
+@dataclass(frozen=True)
+class InsightsTuning:
+    """How long to wait for the platform and how long to keep its answers (app settings)."""
+
+    timeout_seconds: float = 3.0
+    cache_seconds: float = 300.0
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> InsightsTuning:
+        return cls(
+            timeout_seconds=read_number(settings, "INSIGHTS_TIMEOUT_SECONDS", minimum=0.1),
+            cache_seconds=read_number(settings, "INSIGHTS_CACHE_SECONDS"),
+        )
