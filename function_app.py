@@ -2,7 +2,14 @@
 
 import azure.functions as func
 
-from functions import admin_configuration, admin_imports, distribution, operations
+from functions import (
+    admin_configuration,
+    admin_imports,
+    admin_insights,
+    distribution,
+    operations,
+    secret_expiry,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -11,5 +18,7 @@ for blueprint in (
     admin_configuration.bp,
     admin_imports.bp,
     distribution.bp,
+    admin_insights.bp,
+    secret_expiry.bp,
 ):
     app.register_functions(blueprint)

@@ -16,10 +16,13 @@ from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenVali
 from shared.paging import ContinuationCodec
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Storage
+from shared.secrets.factory import secret_resolver_from_settings
+from shared.secrets.resolver import SecretResolver
 from shared.services.access import AccessService
 from shared.services.distribution import DistributionService
 from shared.services.headquarters import HeadquartersService
 from shared.services.imports import ImportService
+from shared.services.insights_configuration import InsightsAdministration, default_setup_check
 from shared.services.published_view import PublishedCache
 from shared.settings import Settings, SettingsError, get_settings
 
@@ -36,6 +39,8 @@ class Services:
     headquarters: HeadquartersService
     imports: ImportService
     distribution: DistributionService
+    secrets: SecretResolver
+    insights_admin: InsightsAdministration
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -74,6 +79,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     storage = build_storage(settings)
     published = PublishedCache(storage.published, settings.published_version_check_seconds)
+    headquarters = HeadquartersService(storage.headquarters)
+    secrets = secret_resolver_from_settings(settings.raw)
+    tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
     return Services(
         settings=settings,
         clock=clock,
@@ -82,9 +90,13 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         continuation=ContinuationCodec(continuation_key(settings)),
         published=published,
         access=AccessService(published),
-        headquarters=HeadquartersService(storage.headquarters),
+        headquarters=headquarters,
         imports=ImportService(storage),
         distribution=DistributionService(storage, clock, on_published=published.invalidate),
+        secrets=secrets,
+        insights_admin=InsightsAdministration(
+            headquarters, secrets, settings.raw, default_setup_check(tls_verify), clock.now
+        ),
     )
 
 

@@ -49,9 +49,7 @@ def channels_from_settings(
     routing_key = read_setting(settings, "ALERT_PAGERDUTY_ROUTING_KEY")
     if routing_key:
         events_url = _https("ALERT_PAGERDUTY_URL", read_setting(settings, "ALERT_PAGERDUTY_URL"))
-        channels.append(
-            PagerDutyChannel(_routing_key(routing_key), resolver, poster, events_url)
-        )
+        channels.append(PagerDutyChannel(_routing_key(routing_key), resolver, poster, events_url))
     return channels
 
 

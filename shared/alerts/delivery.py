@@ -71,7 +71,10 @@ class JsonPoster:
                 wait = _retry_after(response, wait, policy.max_backoff_seconds)
             logger.warning(
                 "alert delivery to %s failed (%s), attempt %d of %d",
-                channel, reason, attempt, policy.attempts,
+                channel,
+                reason,
+                attempt,
+                policy.attempts,
             )
             if attempt < policy.attempts:
                 self._sleep(wait)

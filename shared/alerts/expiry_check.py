@@ -131,9 +131,7 @@ class SecretExpiryCheck:
         except SecretUnavailable as error:
             return SecretCondition(readable=False, problem=error.reason.value)
         if not properties.enabled:
-            return SecretCondition(
-                readable=False, enabled=False, expires_on=properties.expires_on
-            )
+            return SecretCondition(readable=False, enabled=False, expires_on=properties.expires_on)
         # Listing metadata can work while reading the value does not (permissions, a pinned
         # version): probe the read itself, bypassing the cache so the answer is current.
         self._resolver.invalidate(ref)
@@ -152,18 +150,25 @@ def _log_finding(usage: SecretUsage, decision: ExpiryDecision) -> None:
     logger.log(
         _LOG_LEVEL[decision.severity],
         "secret-expiry-finding %s: secret %s in vault %s (legal entities %s), days left %s",
-        decision.finding.code, ref.name, ref.vault, legal_entities or "-", decision.days_left,
-        extra={"custom_dimensions": {
-            "secretName": ref.name,
-            "vault": ref.vault,
-            "legalEntity": legal_entities,
-            "severity": decision.severity.value,
-            "daysLeft": decision.days_left,
-            "finding": decision.finding.code,
-            "expiresOn": (
-                decision.condition.expires_on.isoformat() if decision.condition.expires_on
-                else None
-            ),
-            "problem": decision.condition.problem,
-        }},
+        decision.finding.code,
+        ref.name,
+        ref.vault,
+        legal_entities or "-",
+        decision.days_left,
+        extra={
+            "custom_dimensions": {
+                "secretName": ref.name,
+                "vault": ref.vault,
+                "legalEntity": legal_entities,
+                "severity": decision.severity.value,
+                "daysLeft": decision.days_left,
+                "finding": decision.finding.code,
+                "expiresOn": (
+                    decision.condition.expires_on.isoformat()
+                    if decision.condition.expires_on
+                    else None
+                ),
+                "problem": decision.condition.problem,
+            }
+        },
     )

@@ -169,8 +169,7 @@ def _rotation(
             f"if the secret is gone, create it: {command}. {pickup}"
         )
     return (
-        f"Create a new client secret for the app registration, then store it: {command}. "
-        f"{pickup}"
+        f"Create a new client secret for the app registration, then store it: {command}. {pickup}"
     )
 
 

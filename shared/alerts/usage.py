@@ -27,8 +27,8 @@ def merge_usages(usages: Iterable[SecretUsage]) -> list[SecretUsage]:
                 usage.reference, tuple(sorted(set(usage.legal_entities))), usage.impact
             )
             continue
-        impacts = known.impact if usage.impact in known.impact else (
-            f"{known.impact} {usage.impact}"
+        impacts = (
+            known.impact if usage.impact in known.impact else (f"{known.impact} {usage.impact}")
         )
         merged[usage.reference.key] = SecretUsage(
             known.reference,

@@ -116,6 +116,14 @@ class DependencyUnavailable(ClientelingError):
     status = 503
 
 
+class InsightsSetupFailed(ClientelingError):
+    """Turning Insights on failed at a step; `steps` says which and what to do. It stays off."""
+
+    slug = "insights-setup-failed"
+    title = "Customer Insights setup failed"
+    status = 422
+
+
 class ConfigurationMissing(ClientelingError):
     """Headquarters data the operation needs has not been set up (or not yet published)."""
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from shared.domain.model_base import DomainModel, Identifier
+from shared.secrets.reference import parse_secret_reference
 
-# vault://<vault name>/<secret name>: vault names follow Key Vault's own rules.
-SecretReferenceText = Annotated[
-    str,
-    StringConstraints(
-        pattern=r"^vault://[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]/[A-Za-z0-9-]{1,127}$"
-    ),
-]
+
+def _valid_reference(text: str) -> str:
+    parse_secret_reference(text)  # raises a ValueError that says what is wrong
+    return text.strip()
+
+
+# vault://<vault name>/<secret name>[/<version>], checked by the one parser the secrets
+# module resolves with, so what is accepted here can always be resolved.
+SecretReferenceText = Annotated[str, AfterValidator(_valid_reference)]
 
 
 class KeyVaultSettings(DomainModel):

@@ -25,6 +25,7 @@ class InsightsParameters(DomainModel):
     enabled: bool = False
     mode: Literal["dataverse", "legacy"] = "dataverse"
     application_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    tenant_id: Annotated[str, StringConstraints(max_length=253)] | None = None
     secret_name: Identifier | None = None
     environment_instance_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     dataverse_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s/]+/?$")] | None = None

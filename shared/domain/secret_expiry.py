@@ -138,9 +138,7 @@ def decide(
     else:
         alert = last != finding.code
         resolve = False
-    next_state = (
-        AlertState(finding.code, now, condition.expires_on) if alert or resolve else None
-    )
+    next_state = AlertState(finding.code, now, condition.expires_on) if alert or resolve else None
     return ExpiryDecision(
         condition=condition,
         finding=finding,

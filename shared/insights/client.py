@@ -127,9 +127,7 @@ class InsightsClient:
         return results
 
     def _insights_ids(self, customer_ids: list[str], token: str) -> dict[str, str]:
-        chunks = chunk_by_url_length(
-            customer_ids, self._route.profiles_url, self._max_url_length
-        )
+        chunks = chunk_by_url_length(customer_ids, self._route.profiles_url, self._max_url_length)
         found: dict[str, str] = {}
         for rows in self._get_all(chunks, self._route.profiles_url, token):
             found.update(self._route.insights_ids(rows))
@@ -149,9 +147,9 @@ class InsightsClient:
     ) -> list[list[dict[str, Any]]]:
         if len(chunks) == 1:
             return [self._http.get_rows(build_url(chunks[0]), token)]
-        return list(self._executor().map(
-            lambda chunk: self._http.get_rows(build_url(chunk), token), chunks
-        ))
+        return list(
+            self._executor().map(lambda chunk: self._http.get_rows(build_url(chunk), token), chunks)
+        )
 
     def _measure_labels(self, token: str) -> dict[str, str]:
         if not self._route.has_measure_labels or not self._settings.measure_names:

@@ -58,27 +58,37 @@ class DataverseRoute:
         self._alternate = identifier(settings.alternate_id_property)
 
     def profiles_url(self, customer_ids: Sequence[str]) -> str:
-        return query_url(f"{self._base}msdynci_customerprofiles", {
-            "$filter": any_of(self._alternate, customer_ids),
-            "$select": f"{self.profile_id},{self._alternate}",
-        })
+        return query_url(
+            f"{self._base}msdynci_customerprofiles",
+            {
+                "$filter": any_of(self._alternate, customer_ids),
+                "$select": f"{self.profile_id},{self._alternate}",
+            },
+        )
 
     def insights_ids(self, rows: Rows) -> dict[str, str]:
         return _id_map(rows, self._alternate, self.profile_id)
 
     def measures_url(self, insights_ids: Sequence[str]) -> str:
-        return query_url(f"{self._base}msdynci_customermeasures", {
-            "$filter": any_of(self.profile_id, insights_ids),
-            "$select": f"{self.profile_id},msdynci_measures",
-        })
+        return query_url(
+            f"{self._base}msdynci_customermeasures",
+            {
+                "$filter": any_of(self.profile_id, insights_ids),
+                "$select": f"{self.profile_id},msdynci_measures",
+            },
+        )
 
     def measure_values(self, rows: Rows) -> dict[str, dict[str, MeasureValue]]:
         return {str(row.get(self.profile_id)): _measures_object(row) for row in rows}
 
     def catalog_url(self) -> str:
-        return query_url(f"{self._base}msdynci_customermeasures", {
-            "$select": "msdynci_measures", "$top": "5",
-        })
+        return query_url(
+            f"{self._base}msdynci_customermeasures",
+            {
+                "$select": "msdynci_measures",
+                "$top": "5",
+            },
+        )
 
     def catalog(self, payload: Any) -> dict[str, str]:
         rows = payload.get("value") if isinstance(payload, dict) else None
@@ -99,23 +109,30 @@ class LegacyRoute:
         self._alternate = identifier(settings.alternate_id_property)
 
     def profiles_url(self, customer_ids: Sequence[str]) -> str:
-        return query_url(f"{self._base}data/Customer", {
-            "$filter": any_of(self._alternate, customer_ids),
-            "$select": f"{self.profile_id},{self._alternate}",
-        })
+        return query_url(
+            f"{self._base}data/Customer",
+            {
+                "$filter": any_of(self._alternate, customer_ids),
+                "$select": f"{self.profile_id},{self._alternate}",
+            },
+        )
 
     def insights_ids(self, rows: Rows) -> dict[str, str]:
         return _id_map(rows, self._alternate, self.profile_id)
 
     def measures_url(self, insights_ids: Sequence[str]) -> str:
-        return query_url(f"{self._base}data/Customer_Measure", {
-            "$filter": any_of(self.profile_id, insights_ids),
-        })
+        return query_url(
+            f"{self._base}data/Customer_Measure",
+            {
+                "$filter": any_of(self.profile_id, insights_ids),
+            },
+        )
 
     def measure_values(self, rows: Rows) -> dict[str, dict[str, MeasureValue]]:
         return {
             str(row.get(self.profile_id)): {
-                name: value for name, value in row.items()
+                name: value
+                for name, value in row.items()
                 if name != self.profile_id and not name.startswith("@") and _scalar(value)
             }
             for row in rows
@@ -130,7 +147,8 @@ class LegacyRoute:
             raise InsightsUnavailable("malformed response: measure metadata is not a list")
         return {
             str(item["name"]): str(item.get("displayName") or item["name"])
-            for item in items if isinstance(item, dict) and item.get("name")
+            for item in items
+            if isinstance(item, dict) and item.get("name")
         }
 
 

@@ -57,7 +57,8 @@ def _secret_step(
         expiry = "it has no expiry date; set one so on-call staff are warned before it lapses"
     elif secret.expires_on <= datetime.now(UTC):
         return SetupStep(
-            "secret", False,
+            "secret",
+            False,
             f"{ref} expired on {secret.expires_on.date().isoformat()}; put a new client secret "
             "in the vault.",
         )
@@ -73,14 +74,16 @@ def _token_step(
         client.token()
     except CredentialRejected:
         return SetupStep(
-            "token", False,
+            "token",
+            False,
             f"Entra ID rejected application {settings.application_id} with the secret in "
             f"{settings.secret_reference} (invalid_client). Check the application id, and put "
             "a current client secret of that app registration in the vault.",
         )
     except (InsightsUnavailable, SecretUnavailable) as error:
         return SetupStep(
-            "token", False,
+            "token",
+            False,
             f"Could not sign in as application {settings.application_id}: {error}. Check the "
             "tenant id and that the app registration exists.",
         )
@@ -96,7 +99,8 @@ def _measures_step(
         catalog = client.measures_catalog()
     except (InsightsUnavailable, SecretUnavailable, CredentialRejected) as error:
         return SetupStep(
-            "measures", False,
+            "measures",
+            False,
             f"Could not read the measures from Customer Insights: {error}. Check the "
             f"{settings.mode.value} address and that the application has read access.",
         )
@@ -104,10 +108,9 @@ def _measures_step(
     if missing:
         known = ", ".join(sorted(catalog)[:20]) or "none"
         return SetupStep(
-            "measures", False,
+            "measures",
+            False,
             f"Measure(s) {', '.join(missing)} not found in Customer Insights. "
             f"Known measures: {known}. Select existing measures or run the measures first.",
         )
-    return SetupStep(
-        "measures", True, f"Measures found: {', '.join(settings.measure_names)}."
-    )
+    return SetupStep("measures", True, f"Measures found: {', '.join(settings.measure_names)}.")

@@ -81,8 +81,12 @@ class InsightsHttp:
                 wait = self._wait_before_retry(response, attempt)
                 if wait is None or attempt == self._retry.attempts:
                     raise InsightsUnavailable(f"{resource}: HTTP {response.status_code}")
-                logger.info("Insights %s answered %d; retrying in %.2fs",
-                            resource, response.status_code, wait)
+                logger.info(
+                    "Insights %s answered %d; retrying in %.2fs",
+                    resource,
+                    response.status_code,
+                    wait,
+                )
                 self._sleep(wait)
                 continue
             if response.status_code != 200:
@@ -96,8 +100,9 @@ class InsightsHttp:
     def _wait_before_retry(self, response: requests.Response, attempt: int) -> float | None:
         asked = _retry_after_seconds(response.headers.get("Retry-After"))
         if asked is None:
-            return min(self._retry.backoff_seconds * 2 ** (attempt - 1),
-                       self._retry.max_wait_seconds)
+            return min(
+                self._retry.backoff_seconds * 2 ** (attempt - 1), self._retry.max_wait_seconds
+            )
         # Retrying sooner than asked would only add load; give up and let the breaker count it.
         return asked if asked <= self._retry.max_wait_seconds else None
 

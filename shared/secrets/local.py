@@ -59,9 +59,7 @@ class LocalSecretResolver:
         entry = entries.get(versioned) if versioned else None
         entry = entry or entries.get(f"{ref.vault}/{ref.name}".lower())
         if entry is None:
-            raise SecretUnavailable(
-                ref, UnavailableReason.NOT_FOUND, f"no entry in {self._path}"
-            )
+            raise SecretUnavailable(ref, UnavailableReason.NOT_FOUND, f"no entry in {self._path}")
         return entry
 
     def _load(self, ref: SecretReference) -> dict[str, dict[str, Any]]:
@@ -108,6 +106,4 @@ def _properties(ref: SecretReference, entry: dict[str, Any]) -> SecretProperties
         raise SecretUnavailable(
             ref, UnavailableReason.MISCONFIGURED, "'expiresOn' needs a time zone (e.g. Z)"
         )
-    return SecretProperties(
-        expires_on=expires_on, enabled=entry.get("enabled", True) is not False
-    )
+    return SecretProperties(expires_on=expires_on, enabled=entry.get("enabled", True) is not False)

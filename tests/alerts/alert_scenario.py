@@ -38,8 +38,16 @@ def warning_alert() -> Alert:
 
 
 def resolve_alert() -> Alert:
-    warned = decide(SecretCondition(readable=True, expires_on=NOW + timedelta(days=3)), NOW,
-                    DEFAULT_THRESHOLDS, None).next_state
-    decision = decide(SecretCondition(readable=True, expires_on=NOW + timedelta(days=400)),
-                      NOW, DEFAULT_THRESHOLDS, warned)
+    warned = decide(
+        SecretCondition(readable=True, expires_on=NOW + timedelta(days=3)),
+        NOW,
+        DEFAULT_THRESHOLDS,
+        None,
+    ).next_state
+    decision = decide(
+        SecretCondition(readable=True, expires_on=NOW + timedelta(days=400)),
+        NOW,
+        DEFAULT_THRESHOLDS,
+        warned,
+    )
     return compose_alert(INSIGHTS_USAGE, decision, NOW, cache_seconds=300)

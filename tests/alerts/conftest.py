@@ -32,8 +32,9 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def poster(tls: TlsFiles, sleeps: Sleeps) -> JsonPoster:
-    policy = DeliveryPolicy(attempts=3, backoff_seconds=0.5, max_backoff_seconds=2,
-                            timeout_seconds=2)
+    policy = DeliveryPolicy(
+        attempts=3, backoff_seconds=0.5, max_backoff_seconds=2, timeout_seconds=2
+    )
     return JsonPoster(policy, tls_verify=str(tls.ca_cert), sleep=sleeps)
 
 

@@ -12,8 +12,7 @@ def alert_for(condition: SecretCondition, previous=None, cache_seconds: float = 
 
 
 def test_an_expiry_warning_says_what_where_who_when_what_breaks_and_how_to_fix() -> None:
-    alert = alert_for(SecretCondition(readable=True,
-                                      expires_on=NOW + timedelta(days=13, hours=12)))
+    alert = alert_for(SecretCondition(readable=True, expires_on=NOW + timedelta(days=13, hours=12)))
 
     assert alert.action is AlertAction.TRIGGER
     assert alert.title == (
@@ -53,10 +52,15 @@ def test_a_secret_without_expiry_asks_for_one() -> None:
 
 
 def test_a_resolve_says_the_secret_is_healthy_again() -> None:
-    warned = decide(SecretCondition(readable=True, expires_on=NOW + timedelta(days=3)), NOW,
-                    DEFAULT_THRESHOLDS, None).next_state
-    alert = alert_for(SecretCondition(readable=True, expires_on=NOW + timedelta(days=400)),
-                      previous=warned)
+    warned = decide(
+        SecretCondition(readable=True, expires_on=NOW + timedelta(days=3)),
+        NOW,
+        DEFAULT_THRESHOLDS,
+        None,
+    ).next_state
+    alert = alert_for(
+        SecretCondition(readable=True, expires_on=NOW + timedelta(days=400)), previous=warned
+    )
     assert alert.action is AlertAction.RESOLVE
     assert "is healthy again (expires 2031-02-05)" in alert.title
     assert alert.severity.value == "info"
@@ -64,8 +68,10 @@ def test_a_resolve_says_the_secret_is_healthy_again() -> None:
 
 def test_usages_of_one_secret_are_merged_with_all_their_legal_entities() -> None:
     same_secret_other_case = INSIGHTS_SECRET.__class__("KV-Contoso", "Insights-Client-Secret")
-    merged = merge_usages([
-        SecretUsage(INSIGHTS_SECRET, ("USRT",)),
-        SecretUsage(same_secret_other_case, ("DEMF", "USRT")),
-    ])
+    merged = merge_usages(
+        [
+            SecretUsage(INSIGHTS_SECRET, ("USRT",)),
+            SecretUsage(same_secret_other_case, ("DEMF", "USRT")),
+        ]
+    )
     assert [u.legal_entities for u in merged] == [("DEMF", "USRT")]

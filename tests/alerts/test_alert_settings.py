@@ -22,28 +22,38 @@ def test_no_channel_settings_means_no_channels(resolver) -> None:
 
 
 def test_any_combination_of_channels_is_configured_from_settings(resolver) -> None:
-    channels = channels_from_settings({
-        "ALERT_TEAMS_WEBHOOK_URL": "https://contoso.webhook.office.com/x",
-        "ALERT_PAGERDUTY_ROUTING_KEY": "vault://kv-ops/pd-key",
-    }, resolver)
+    channels = channels_from_settings(
+        {
+            "ALERT_TEAMS_WEBHOOK_URL": "https://contoso.webhook.office.com/x",
+            "ALERT_PAGERDUTY_ROUTING_KEY": "vault://kv-ops/pd-key",
+        },
+        resolver,
+    )
     assert [c.name for c in channels] == ["teams", "pagerduty"]
 
-    everything = channels_from_settings({
-        "ALERT_WEBHOOK_URL": "https://hooks.example/a",
-        "ALERT_TEAMS_WEBHOOK_URL": "https://contoso.webhook.office.com/x",
-        "ALERT_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x",
-        "ALERT_PAGERDUTY_ROUTING_KEY": ROUTING_KEY,
-    }, resolver)
+    everything = channels_from_settings(
+        {
+            "ALERT_WEBHOOK_URL": "https://hooks.example/a",
+            "ALERT_TEAMS_WEBHOOK_URL": "https://contoso.webhook.office.com/x",
+            "ALERT_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x",
+            "ALERT_PAGERDUTY_ROUTING_KEY": ROUTING_KEY,
+        },
+        resolver,
+    )
     assert [c.name for c in everything] == ["webhook", "teams", "slack", "pagerduty"]
 
 
 def test_the_pagerduty_url_setting_and_a_vault_routing_key_are_used(
     resolver, receivers: FakeAlertReceivers, poster: JsonPoster
 ) -> None:
-    (channel,) = channels_from_settings({
-        "ALERT_PAGERDUTY_ROUTING_KEY": "vault://kv-ops/pd-key",
-        "ALERT_PAGERDUTY_URL": receivers.url(PAGERDUTY_PATH),
-    }, resolver, poster)
+    (channel,) = channels_from_settings(
+        {
+            "ALERT_PAGERDUTY_ROUTING_KEY": "vault://kv-ops/pd-key",
+            "ALERT_PAGERDUTY_URL": receivers.url(PAGERDUTY_PATH),
+        },
+        resolver,
+        poster,
+    )
     assert isinstance(channel, PagerDutyChannel)
 
     channel.send(warning_alert())

@@ -37,29 +37,50 @@ def pagerduty_key_resolver(local_secrets: Path) -> LocalSecretResolver:
 
 @pytest.fixture
 def make_check(
-    resolver: KeyVaultSecretResolver, store, receivers: FakeAlertReceivers, poster: JsonPoster,
-    pagerduty_key_resolver: LocalSecretResolver, clock: UtcClock,
+    resolver: KeyVaultSecretResolver,
+    store,
+    receivers: FakeAlertReceivers,
+    poster: JsonPoster,
+    pagerduty_key_resolver: LocalSecretResolver,
+    clock: UtcClock,
 ):
     def make(usages=(SecretUsage(INSIGHTS_SECRET, ("USRT", "DEMF")),)) -> SecretExpiryCheck:
-        dispatcher = AlertDispatcher([
-            WebhookChannel(receivers.url(WEBHOOK_PATH), poster),
-            PagerDutyChannel(PD_REF, pagerduty_key_resolver, poster,
-                             receivers.url(PAGERDUTY_PATH)),
-        ])
-        return SecretExpiryCheck(list(usages), resolver, store, dispatcher, clock,
-                                 thresholds=(30, 14, 7, 1), cache_seconds=300)
+        dispatcher = AlertDispatcher(
+            [
+                WebhookChannel(receivers.url(WEBHOOK_PATH), poster),
+                PagerDutyChannel(
+                    PD_REF, pagerduty_key_resolver, poster, receivers.url(PAGERDUTY_PATH)
+                ),
+            ]
+        )
+        return SecretExpiryCheck(
+            list(usages),
+            resolver,
+            store,
+            dispatcher,
+            clock,
+            thresholds=(30, 14, 7, 1),
+            cache_seconds=300,
+        )
 
     return make
 
 
 def store_secret(key_vault: FakeKeyVault, days: float, **options) -> None:
-    key_vault.set_secret(INSIGHTS_SECRET.vault, INSIGHTS_SECRET.name, SECRET_VALUE,
-                         expires_on=NOW + timedelta(days=days), **options)
+    key_vault.set_secret(
+        INSIGHTS_SECRET.vault,
+        INSIGHTS_SECRET.name,
+        SECRET_VALUE,
+        expires_on=NOW + timedelta(days=days),
+        **options,
+    )
 
 
 def events(receivers: FakeAlertReceivers) -> list[tuple[str, str]]:
-    return [(b["event_action"], b.get("payload", {}).get("severity", "-"))
-            for b in receivers.bodies(PAGERDUTY_PATH)]
+    return [
+        (b["event_action"], b.get("payload", {}).get("severity", "-"))
+        for b in receivers.bodies(PAGERDUTY_PATH)
+    ]
 
 
 def test_each_threshold_alerts_once_across_runs(
@@ -78,7 +99,8 @@ def test_each_threshold_alerts_once_across_runs(
     assert first.findings == {"threshold-30": 1}
     assert third.findings == {"threshold-14": 1}
     assert [b["finding"] for b in receivers.bodies(WEBHOOK_PATH)] == [
-        "threshold-30", "threshold-14"
+        "threshold-30",
+        "threshold-14",
     ]
     assert events(receivers) == [("trigger", "warning"), ("trigger", "warning")]
 
@@ -105,19 +127,25 @@ def test_expired_disabled_and_unreadable_secrets_are_critical(
     make_check, key_vault: FakeKeyVault, receivers: FakeAlertReceivers
 ) -> None:
     key_vault.set_secret("kv-contoso", "expired-secret", "x", NOW - timedelta(days=1))
-    key_vault.set_secret("kv-contoso", "disabled-secret", "x", NOW + timedelta(days=90),
-                         enabled=False)
+    key_vault.set_secret(
+        "kv-contoso", "disabled-secret", "x", NOW + timedelta(days=90), enabled=False
+    )
     key_vault.set_secret("kv-contoso", "locked-secret", "x", NOW + timedelta(days=90))
     key_vault.forbidden.add(("kv-contoso", "locked-secret"))
-    usages = [SecretUsage(parse_secret_reference(f"vault://kv-contoso/{name}"), ("USRT",))
-              for name in ("expired-secret", "disabled-secret", "locked-secret", "gone-secret")]
+    usages = [
+        SecretUsage(parse_secret_reference(f"vault://kv-contoso/{name}"), ("USRT",))
+        for name in ("expired-secret", "disabled-secret", "locked-secret", "gone-secret")
+    ]
 
     summary = make_check(usages).run()
 
     assert summary.findings == {"expired": 1, "disabled": 1, "unreadable": 2}
     assert summary.alerts_sent == 4
     assert [b["finding"] for b in receivers.bodies(WEBHOOK_PATH)] == [
-        "expired", "disabled", "unreadable", "unreadable"
+        "expired",
+        "disabled",
+        "unreadable",
+        "unreadable",
     ]
     titles = [b["title"] for b in receivers.bodies(WEBHOOK_PATH)]
     assert "cannot be read (forbidden)" in titles[2]
@@ -146,8 +174,9 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     store_secret(key_vault, days=0.5)
-    key_vault.set_secret("kv-contoso", "healthy-secret", "Another-Secret-Value",
-                         NOW + timedelta(days=300))
+    key_vault.set_secret(
+        "kv-contoso", "healthy-secret", "Another-Secret-Value", NOW + timedelta(days=300)
+    )
     usages = [
         SecretUsage(INSIGHTS_SECRET, ("USRT",)),
         SecretUsage(INSIGHTS_SECRET, ("DEMF",)),
@@ -158,12 +187,26 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
 
     findings = [r for r in caplog.records if r.getMessage().startswith("secret-expiry-finding")]
     assert [r.custom_dimensions for r in findings] == [
-        {"secretName": "insights-client-secret", "vault": "kv-contoso",
-         "legalEntity": "DEMF,USRT", "severity": "critical", "daysLeft": 0,
-         "finding": "threshold-1", "expiresOn": "2030-01-01T21:00:00+00:00", "problem": None},
-        {"secretName": "healthy-secret", "vault": "kv-contoso", "legalEntity": "USRT",
-         "severity": "info", "daysLeft": 300, "finding": "healthy",
-         "expiresOn": "2030-10-28T09:00:00+00:00", "problem": None},
+        {
+            "secretName": "insights-client-secret",
+            "vault": "kv-contoso",
+            "legalEntity": "DEMF,USRT",
+            "severity": "critical",
+            "daysLeft": 0,
+            "finding": "threshold-1",
+            "expiresOn": "2030-01-01T21:00:00+00:00",
+            "problem": None,
+        },
+        {
+            "secretName": "healthy-secret",
+            "vault": "kv-contoso",
+            "legalEntity": "USRT",
+            "severity": "info",
+            "daysLeft": 300,
+            "finding": "healthy",
+            "expiresOn": "2030-10-28T09:00:00+00:00",
+            "problem": None,
+        },
     ]
     assert [r.levelname for r in findings] == ["ERROR", "INFO"]
     assert any(r.name.startswith("azure") for r in caplog.records), "SDK logs were captured"
@@ -171,16 +214,26 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
         assert leaked not in caplog.text
 
 
-
 def test_the_check_can_be_built_from_app_settings(
-    resolver: KeyVaultSecretResolver, store, receivers: FakeAlertReceivers, poster: JsonPoster,
-    key_vault: FakeKeyVault, clock: UtcClock,
+    resolver: KeyVaultSecretResolver,
+    store,
+    receivers: FakeAlertReceivers,
+    poster: JsonPoster,
+    key_vault: FakeKeyVault,
+    clock: UtcClock,
 ) -> None:
     store_secret(key_vault, days=15)
     check = SecretExpiryCheck.from_settings(
-        {"ALERT_WEBHOOK_URL": receivers.url(WEBHOOK_PATH),
-         "SECRET_EXPIRY_THRESHOLDS_DAYS": "20", "SECRET_CACHE_SECONDS": "120"},
-        [SecretUsage(INSIGHTS_SECRET, ("USRT",))], resolver, store, clock, poster=poster,
+        {
+            "ALERT_WEBHOOK_URL": receivers.url(WEBHOOK_PATH),
+            "SECRET_EXPIRY_THRESHOLDS_DAYS": "20",
+            "SECRET_CACHE_SECONDS": "120",
+        },
+        [SecretUsage(INSIGHTS_SECRET, ("USRT",))],
+        resolver,
+        store,
+        clock,
+        poster=poster,
     )
 
     summary = check.run()

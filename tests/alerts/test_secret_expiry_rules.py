@@ -33,8 +33,11 @@ def expiring_in(**delta: float) -> SecretCondition:
         (expiring_in(days=-3), "expired", Severity.CRITICAL),
         (SecretCondition(readable=True), "no-expiry", Severity.WARNING),
         (SecretCondition(readable=False, problem="forbidden"), "unreadable", Severity.CRITICAL),
-        (SecretCondition(readable=False, enabled=False, expires_on=NOW + timedelta(days=90)),
-         "disabled", Severity.CRITICAL),
+        (
+            SecretCondition(readable=False, enabled=False, expires_on=NOW + timedelta(days=90)),
+            "disabled",
+            Severity.CRITICAL,
+        ),
     ],
 )
 def test_each_condition_has_one_finding_and_severity(
@@ -104,8 +107,9 @@ def test_a_rotation_that_still_expires_soon_alerts_for_its_new_threshold() -> No
 
 
 def test_an_unreadable_secret_alerts_once_and_again_when_it_changes() -> None:
-    broken = SecretCondition(readable=False, expires_on=NOW + timedelta(days=90),
-                             problem="forbidden")
+    broken = SecretCondition(
+        readable=False, expires_on=NOW + timedelta(days=90), problem="forbidden"
+    )
     first, state = run(broken, NOW, None)
     second, state = run(broken, NOW + timedelta(hours=1), state)
     fixed, _ = run(expiring_in(days=90), NOW + timedelta(hours=2), state)
@@ -126,5 +130,7 @@ def test_bad_thresholds_are_refused(text: str) -> None:
 def test_custom_thresholds_above_thirty_days_are_informational() -> None:
     decision = decide(expiring_in(days=45), NOW, (60, 30), None)
     assert (decision.finding.code, decision.severity, decision.alert) == (
-        "threshold-60", Severity.INFO, True
+        "threshold-60",
+        Severity.INFO,
+        True,
     )

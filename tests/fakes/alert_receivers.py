@@ -33,12 +33,21 @@ class FakeAlertReceivers:
         if request.path == PAGERDUTY_PATH:
             body = request.json()
             if not body.get("routing_key") or body.get("event_action") not in (
-                "trigger", "resolve", "acknowledge"
+                "trigger",
+                "resolve",
+                "acknowledge",
             ):
-                return FakeResponse(400, {"status": "invalid event",
-                                          "message": "Event object is invalid"})
-            return FakeResponse(202, {"status": "success", "message": "Event processed",
-                                      "dedup_key": body.get("dedup_key")})
+                return FakeResponse(
+                    400, {"status": "invalid event", "message": "Event object is invalid"}
+                )
+            return FakeResponse(
+                202,
+                {
+                    "status": "success",
+                    "message": "Event processed",
+                    "dedup_key": body.get("dedup_key"),
+                },
+            )
         if request.path in (WEBHOOK_PATH, TEAMS_PATH):
             return FakeResponse(202 if request.path == TEAMS_PATH else 200, b"")
         if request.path == SLACK_PATH:

@@ -39,8 +39,12 @@ def parse_filter(text: str) -> list[tuple[str, str]]:
     comparisons: list[tuple[str, str]] = []
     for index in range(0, len(tokens), 4):
         group = tokens[index : index + 4]
-        if len(group) < 3 or group[0][0] != "word" or group[1] != ("word", "eq") \
-                or group[2][0] != "literal":
+        if (
+            len(group) < 3
+            or group[0][0] != "word"
+            or group[1] != ("word", "eq")
+            or group[2][0] != "literal"
+        ):
             raise FilterSyntaxError(f"expected '<property> eq <literal>' in {text!r}")
         if len(group) == 4 and group[3] != ("word", "or"):
             raise FilterSyntaxError(f"expected 'or' in {text!r}")
@@ -106,16 +110,22 @@ class FakeCustomerInsights:
     def _dataverse(self, request: RecordedRequest) -> FakeResponse:
         entity = request.path.removeprefix(DATAVERSE_PREFIX)
         if entity == "msdynci_customerprofiles":
-            rows = [{"msdynci_customerid": c.insights_id,
-                     self.alternate_id_property: c.customer_id}
-                    for c in self._matching(request, self.alternate_id_property, "customer_id")]
+            rows = [
+                {"msdynci_customerid": c.insights_id, self.alternate_id_property: c.customer_id}
+                for c in self._matching(request, self.alternate_id_property, "customer_id")
+            ]
             return _odata(rows)
         if entity == "msdynci_customermeasures":
-            customers = (self._matching(request, "msdynci_customerid", "insights_id")
-                         if request.param("$filter") else self.customers)
-            rows = [{"msdynci_customerid": c.insights_id,
-                     "msdynci_measures": json.dumps(c.measures)}
-                    for c in customers if c.measures]
+            customers = (
+                self._matching(request, "msdynci_customerid", "insights_id")
+                if request.param("$filter")
+                else self.customers
+            )
+            rows = [
+                {"msdynci_customerid": c.insights_id, "msdynci_measures": json.dumps(c.measures)}
+                for c in customers
+                if c.measures
+            ]
             top = request.param("$top")
             return _odata(rows[: int(top)] if top else rows)
         return FakeResponse(404, {"error": {"code": "0x80060888", "message": "no such entity"}})
@@ -126,16 +136,26 @@ class FakeCustomerInsights:
             return FakeResponse(404, {"error": {"message": "unknown instance"}})
         resource = request.path.removeprefix(prefix)
         if resource == "data/Customer":
-            rows = [{"CustomerId": c.insights_id, self.alternate_id_property: c.customer_id}
-                    for c in self._matching(request, self.alternate_id_property, "customer_id")]
+            rows = [
+                {"CustomerId": c.insights_id, self.alternate_id_property: c.customer_id}
+                for c in self._matching(request, self.alternate_id_property, "customer_id")
+            ]
             return _odata(rows)
         if resource == "data/Customer_Measure":
-            rows = [{"CustomerId": c.insights_id, **c.measures}
-                    for c in self._matching(request, "CustomerId", "insights_id") if c.measures]
+            rows = [
+                {"CustomerId": c.insights_id, **c.measures}
+                for c in self._matching(request, "CustomerId", "insights_id")
+                if c.measures
+            ]
             return _odata(rows)
         if resource == "manage/measures":
-            return FakeResponse(200, [{"name": name, "displayName": label}
-                                      for name, label in self.measure_catalog.items()])
+            return FakeResponse(
+                200,
+                [
+                    {"name": name, "displayName": label}
+                    for name, label in self.measure_catalog.items()
+                ],
+            )
         return FakeResponse(404, {"error": {"message": "unknown resource"}})
 
     def _matching(self, request: RecordedRequest, column: str, attribute: str) -> list[Customer]:

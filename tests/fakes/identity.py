@@ -34,11 +34,14 @@ class FakeIdentityProvider:
     def handle(self, request: RecordedRequest) -> FakeResponse:
         base = f"{self.server.base_url}/{TENANT}"
         if request.path == f"/{TENANT}/v2.0/.well-known/openid-configuration":
-            return FakeResponse(200, {
-                "issuer": f"{base}/v2.0",
-                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-                "token_endpoint": f"{base}/oauth2/v2.0/token",
-            })
+            return FakeResponse(
+                200,
+                {
+                    "issuer": f"{base}/v2.0",
+                    "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                    "token_endpoint": f"{base}/oauth2/v2.0/token",
+                },
+            )
         if request.path == f"/{TENANT}/oauth2/v2.0/token" and request.method == "POST":
             return self._token(request.form())
         return FakeResponse(404, {"error": "not_found"})
@@ -46,15 +49,21 @@ class FakeIdentityProvider:
     def _token(self, form: dict[str, str]) -> FakeResponse:
         if form.get("grant_type") != "client_credentials":
             return FakeResponse(400, {"error": "unsupported_grant_type"})
-        if (form.get("client_id") != self.client_id
-                or form.get("client_secret") not in self.accepted_secrets):
-            return FakeResponse(401, {
-                "error": "invalid_client",
-                "error_description": "AADSTS7000215: Invalid client secret provided.",
-                "error_codes": [7000215],
-            })
+        if (
+            form.get("client_id") != self.client_id
+            or form.get("client_secret") not in self.accepted_secrets
+        ):
+            return FakeResponse(
+                401,
+                {
+                    "error": "invalid_client",
+                    "error_description": "AADSTS7000215: Invalid client secret provided.",
+                    "error_codes": [7000215],
+                },
+            )
         token = f"access-token-{next(self._counter)}"
         with self._lock:
             self._issued[token] = form.get("scope", "")
-        return FakeResponse(200, {"token_type": "Bearer", "expires_in": 3599,
-                                  "access_token": token})
+        return FakeResponse(
+            200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token}
+        )

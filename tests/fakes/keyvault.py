@@ -88,33 +88,52 @@ class FakeKeyVault:
             )
             return FakeResponse(
                 401,
-                {"error": {"code": "Unauthorized", "message": "AKV10000: Request is missing a "
-                           "Bearer or PoP token."}},
+                {
+                    "error": {
+                        "code": "Unauthorized",
+                        "message": "AKV10000: Request is missing a Bearer or PoP token.",
+                    }
+                },
                 {"WWW-Authenticate": challenge},
             )
         vault_name = request.host.split(".", 1)[0].lower()
         secrets = self._vaults.get(vault_name, {})
         parts = [p for p in request.path.split("/") if p][1:]
         if not parts:
-            return FakeResponse(200, {"value": [
-                _item(request, versions[-1], with_version=False) for versions in secrets.values()
-            ], "nextLink": None})
+            return FakeResponse(
+                200,
+                {
+                    "value": [
+                        _item(request, versions[-1], with_version=False)
+                        for versions in secrets.values()
+                    ],
+                    "nextLink": None,
+                },
+            )
         versions = secrets.get(parts[0].lower())
         if not versions:
-            return _error(404, "SecretNotFound", f"A secret with (name/id) {parts[0]} was not "
-                          "found in this key vault.")
+            return _error(
+                404,
+                "SecretNotFound",
+                f"A secret with (name/id) {parts[0]} was not found in this key vault.",
+            )
         if (vault_name, parts[0].lower()) in self.forbidden:
             return _error(403, "Forbidden", "Caller is not authorized.", inner="AccessDenied")
         if len(parts) > 1 and parts[1] == "versions":
-            return FakeResponse(200, {"value": [_item(request, v) for v in versions],
-                                      "nextLink": None})
+            return FakeResponse(
+                200, {"value": [_item(request, v) for v in versions], "nextLink": None}
+            )
         wanted = parts[1] if len(parts) > 1 else None
         match = next((v for v in versions if v.version == wanted), None) if wanted else versions[-1]
         if match is None:
             return _error(404, "SecretNotFound", "version not found")
         if not match.enabled:
-            return _error(403, "Forbidden", "Operation get is not allowed on a disabled secret.",
-                          inner="SecretDisabled")
+            return _error(
+                403,
+                "Forbidden",
+                "Operation get is not allowed on a disabled secret.",
+                inner="SecretDisabled",
+            )
         return FakeResponse(200, {**_item(request, match), "value": match.value})
 
 

@@ -19,6 +19,7 @@ LOCAL_ONLY = {
     "COSMOS_KEY",  # key auth is for local Cosmos test servers only; the account disables it
     "AUTH_LOCAL_KEY_DIR",  # signing keys of the local demo tokens
     "LOCAL_STATE_DIR",  # state of the local host
+    "OUTBOUND_TLS_CA_BUNDLE",  # trusts the local Insights test servers' certificate authority
 }
 
 # Settings the secret-expiry and alerting code reads, beyond SETTING_DEFAULTS.

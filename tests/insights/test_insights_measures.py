@@ -21,10 +21,15 @@ def test_dataverse_measures_come_in_the_selected_order_with_names_as_labels(
 
     result = client.measures_for(["C-1001"])
 
-    assert result == {"C-1001": CustomerMeasures("ok", (
-        Measure("ChurnRisk", "ChurnRisk", 0.12),
-        Measure("LifetimeSpend", "LifetimeSpend", 1520.5),
-    ))}
+    assert result == {
+        "C-1001": CustomerMeasures(
+            "ok",
+            (
+                Measure("ChurnRisk", "ChurnRisk", 0.12),
+                Measure("LifetimeSpend", "LifetimeSpend", 1520.5),
+            ),
+        )
+    }
     profiles, measures = platform.data_requests()
     assert profiles.path == "/api/data/v9.2/msdynci_customerprofiles"
     assert profiles.param("$filter") == f"{ALTERNATE_ID} eq 'C-1001'"
@@ -46,7 +51,9 @@ def test_legacy_measures_are_labelled_from_the_measure_metadata(
     )
     paths = [r.path.split("/instances/")[1] for r in platform.data_requests()]
     assert [p.split("/", 1)[1] for p in paths] == [
-        "data/Customer", "data/Customer_Measure", "manage/measures"
+        "data/Customer",
+        "data/Customer_Measure",
+        "manage/measures",
     ]
 
 
@@ -130,7 +137,8 @@ def test_answers_are_cached_per_customer_for_a_while(
     clock.now += 59
     client.measures_for(["C-1", "C-2"])
     assert [r.param("$filter") for r in platform.data_requests()[calls:]] == [
-        f"{ALTERNATE_ID} eq 'C-2'", "msdynci_customerid eq 'ci-2'"
+        f"{ALTERNATE_ID} eq 'C-2'",
+        "msdynci_customerid eq 'ci-2'",
     ]
 
     clock.now += 2
@@ -202,8 +210,12 @@ def test_a_slow_platform_times_out_quickly(make_client, platform: FakeCustomerIn
 
 
 @pytest.mark.parametrize(
-    "body", [b"{not json", {"rows": []}, {"value": [{"msdynci_customerid": "ci-1",
-                                                    "msdynci_measures": "[1, 2"}]}],
+    "body",
+    [
+        b"{not json",
+        {"rows": []},
+        {"value": [{"msdynci_customerid": "ci-1", "msdynci_measures": "[1, 2"}]},
+    ],
     ids=["not-json", "no-value-list", "measures-not-json"],
 )
 def test_malformed_answers_make_measures_unavailable(
@@ -219,8 +231,11 @@ def test_malformed_answers_make_measures_unavailable(
 
 
 def test_a_rotated_secret_is_picked_up_after_the_old_one_is_rejected(
-    make_client, platform: FakeCustomerInsights, identity: FakeIdentityProvider,
-    key_vault: FakeKeyVault, resolver
+    make_client,
+    platform: FakeCustomerInsights,
+    identity: FakeIdentityProvider,
+    key_vault: FakeKeyVault,
+    resolver,
 ) -> None:
     platform.add("C-1", "ci-1", ChurnRisk=0.1)
     resolver.get(SECRET_REF)  # the old value sits in the cache
@@ -231,7 +246,8 @@ def test_a_rotated_secret_is_picked_up_after_the_old_one_is_rejected(
 
     assert result["C-1"].status == "ok"
     assert [r.form()["client_secret"] for r in identity.token_requests()] == [
-        "client-secret-1", "client-secret-2"
+        "client-secret-1",
+        "client-secret-2",
     ]
 
 

@@ -35,8 +35,14 @@ def test_dataverse_is_the_default_route_and_entra_the_default_authority() -> Non
         ({"dataverse_url": None}, "dataverseUrl"),
         ({"authority_host": "http://login.example"}, "authorityHost"),
         ({"mode": InsightsMode.LEGACY}, "environmentInstanceId"),
-        ({"mode": InsightsMode.LEGACY, "environment_instance_id": ENVIRONMENT_ID,
-          "legacy_api_url": "http://api.ci.ai.dynamics.com/v1"}, "legacyApiUrl"),
+        (
+            {
+                "mode": InsightsMode.LEGACY,
+                "environment_instance_id": ENVIRONMENT_ID,
+                "legacy_api_url": "http://api.ci.ai.dynamics.com/v1",
+            },
+            "legacyApiUrl",
+        ),
     ],
 )
 def test_unusable_parameters_are_refused_by_name(change: dict, field: str) -> None:

@@ -18,8 +18,11 @@ def test_a_complete_setup_passes_all_three_steps(
 
     steps = validate_setup(make_settings(), resolver, **client_options)
 
-    assert [(s.name, s.ok) for s in steps] == [("secret", True), ("token", True),
-                                              ("measures", True)]
+    assert [(s.name, s.ok) for s in steps] == [
+        ("secret", True),
+        ("token", True),
+        ("measures", True),
+    ]
     assert "no expiry date" in steps[0].message
     assert steps[2].message == "Measures found: ChurnRisk, LifetimeSpend."
 
@@ -77,8 +80,12 @@ def test_legacy_measures_are_checked_against_the_measure_metadata(
 def test_an_expired_secret_fails_the_secret_step(
     make_settings, resolver, client_options, key_vault: FakeKeyVault
 ) -> None:
-    key_vault.set_secret(SECRET_REF.vault, SECRET_REF.name, "client-secret-1",
-                         expires_on=datetime(2020, 1, 1, tzinfo=UTC))
+    key_vault.set_secret(
+        SECRET_REF.vault,
+        SECRET_REF.name,
+        "client-secret-1",
+        expires_on=datetime(2020, 1, 1, tzinfo=UTC),
+    )
 
     steps = validate_setup(make_settings(), resolver, **client_options)
 

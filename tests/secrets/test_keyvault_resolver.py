@@ -142,10 +142,14 @@ def test_properties_come_without_the_value_and_report_a_disabled_secret(
     ("arrange", "reason"),
     [
         (lambda kv: None, UnavailableReason.NOT_FOUND),
-        (lambda kv: kv.forbidden.add(("kv-contoso", "insights-secret")),
-         UnavailableReason.FORBIDDEN),
-        (lambda kv: kv.set_secret("kv-contoso", "insights-secret", "x", enabled=False),
-         UnavailableReason.DISABLED),
+        (
+            lambda kv: kv.forbidden.add(("kv-contoso", "insights-secret")),
+            UnavailableReason.FORBIDDEN,
+        ),
+        (
+            lambda kv: kv.set_secret("kv-contoso", "insights-secret", "x", enabled=False),
+            UnavailableReason.DISABLED,
+        ),
     ],
     ids=["not-found", "forbidden", "disabled"],
 )

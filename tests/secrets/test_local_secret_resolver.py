@@ -21,8 +21,16 @@ def write(path: Path, document: object) -> None:
 
 
 def test_reads_value_expiry_and_enabled_from_the_file(local_file: Path) -> None:
-    write(local_file, {"kv-local/insights-secret": {
-        "value": "local-value", "expiresOn": "2030-01-31T00:00:00Z", "enabled": True}})
+    write(
+        local_file,
+        {
+            "kv-local/insights-secret": {
+                "value": "local-value",
+                "expiresOn": "2030-01-31T00:00:00Z",
+                "enabled": True,
+            }
+        },
+    )
 
     secret = LocalSecretResolver(local_file).get(REF)
 
@@ -56,8 +64,16 @@ def test_a_rejected_local_secret_is_read_once_more_then_the_rejection_stands(
 
 
 def test_a_disabled_secret_cannot_be_read_but_reports_its_properties(local_file: Path) -> None:
-    write(local_file, {"kv-local/insights-secret": {
-        "value": "x", "expiresOn": "2030-01-31T00:00:00+00:00", "enabled": False}})
+    write(
+        local_file,
+        {
+            "kv-local/insights-secret": {
+                "value": "x",
+                "expiresOn": "2030-01-31T00:00:00+00:00",
+                "enabled": False,
+            }
+        },
+    )
     resolver = LocalSecretResolver(local_file)
 
     with pytest.raises(SecretUnavailable) as raised:

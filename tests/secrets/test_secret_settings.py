@@ -16,8 +16,12 @@ def test_every_setting_name_has_a_listed_default() -> None:
     assert SETTINGS["ALERT_PAGERDUTY_URL"] == "https://events.pagerduty.com/v2/enqueue"
     assert SETTINGS["LOCAL_SECRETS_FILE"] == ".local/secrets.json"
     assert set(SETTINGS) >= {
-        "SECRETS_MODE", "INSIGHTS_TIMEOUT_SECONDS", "INSIGHTS_CACHE_SECONDS",
-        "ALERT_WEBHOOK_URL", "ALERT_TEAMS_WEBHOOK_URL", "ALERT_SLACK_WEBHOOK_URL",
+        "SECRETS_MODE",
+        "INSIGHTS_TIMEOUT_SECONDS",
+        "INSIGHTS_CACHE_SECONDS",
+        "ALERT_WEBHOOK_URL",
+        "ALERT_TEAMS_WEBHOOK_URL",
+        "ALERT_SLACK_WEBHOOK_URL",
         "ALERT_PAGERDUTY_ROUTING_KEY",
     }
 

@@ -161,6 +161,8 @@ var coreSettings = [
   { name: 'DISTRIBUTION_1090_SCHEDULE', value: distribution1090Schedule }
   { name: 'APP_VERSION', value: appVersion }
   { name: 'SECRET_EXPIRY_SCHEDULE', value: secretExpirySchedule }
+  // Entra ID sign-in for the Customer Insights client; sovereign clouds have their own host.
+  { name: 'INSIGHTS_AUTHORITY_HOST', value: environment().authentication.loginEndpoint }
   // vault.azure.net in the public cloud; the sovereign clouds have their own suffix.
   { name: 'KEY_VAULT_DNS_SUFFIX', value: substring(environment().suffixes.keyvaultDns, 1) }
 ]

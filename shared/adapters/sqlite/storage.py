@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.adapters.sqlite.alert_state import SqliteAlertStateStore
 from shared.adapters.sqlite.customers import SqliteCustomerRecords
 from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.distribution import SqliteDistributionState
@@ -20,6 +21,7 @@ class SqliteStorage:
         self.published = SqlitePublishedDocuments(self.db)
         self.distribution = SqliteDistributionState(self.db)
         self.customers = SqliteCustomerRecords(self.db)
+        self.alert_state = SqliteAlertStateStore(self.db)
 
     def ping(self) -> None:
         self.db.connection().execute("SELECT 1").fetchone()

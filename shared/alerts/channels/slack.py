@@ -33,18 +33,28 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
         ("Finding", alert.finding),
     ]
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text",
-                                    "text": _cut(alert.title, _HEADER_LIMIT)}},
-        {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in fields
-        ]},
-        {"type": "section", "text": {"type": "mrkdwn",
-                                     "text": _cut(f"{alert.impact}\n{alert.rotation}",
-                                                  _SECTION_LIMIT)}},
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _cut(alert.title, _HEADER_LIMIT)},
+        },
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in fields
+            ],
+        },
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": _cut(f"{alert.impact}\n{alert.rotation}", _SECTION_LIMIT),
+            },
+        },
     ]
     if alert.action is AlertAction.TRIGGER:
-        blocks.append({"type": "section", "text": {
-            "type": "mrkdwn", "text": f"```{alert.rotate_command}```"}})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"```{alert.rotate_command}```"}}
+        )
     return {"text": alert.title, "blocks": blocks}
 
 

@@ -37,25 +37,39 @@ def teams_payload(alert: Alert) -> dict[str, Any]:
         {"title": "Finding", "value": alert.finding},
     ]
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": alert.title, "weight": "Bolder", "size": "Medium",
-         "wrap": True, "color": _COLOR[alert.severity]},
+        {
+            "type": "TextBlock",
+            "text": alert.title,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+            "color": _COLOR[alert.severity],
+        },
         {"type": "FactSet", "facts": facts},
         {"type": "TextBlock", "text": alert.impact, "wrap": True},
         {"type": "TextBlock", "text": alert.rotation, "wrap": True},
     ]
     if alert.action is AlertAction.TRIGGER:
-        body.append({"type": "TextBlock", "text": alert.rotate_command, "wrap": True,
-                     "fontType": "Monospace"})
+        body.append(
+            {
+                "type": "TextBlock",
+                "text": alert.rotate_command,
+                "wrap": True,
+                "fontType": "Monospace",
+            }
+        )
     return {
         "type": "message",
-        "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "contentUrl": None,
-            "content": {
-                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                "type": "AdaptiveCard",
-                "version": "1.4",
-                "body": body,
-            },
-        }],
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": body,
+                },
+            }
+        ],
     }
