@@ -65,3 +65,29 @@ def test_a_cache_sees_a_version_published_by_another_process(tmp_path: Path) -> 
     assert cache.current().version == 1
     reader.close()
     writer.close()
+
+
+def test_a_migration_numbered_below_one_already_applied_still_runs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from shared.adapters.sqlite import database
+
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "0001_a.sql").write_text("CREATE TABLE a (x INTEGER);\n")
+    (migrations / "0005_e.sql").write_text("CREATE TABLE e (x INTEGER);\n")
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", migrations)
+    first = database.SqliteDatabase(tmp_path / "db.sqlite")
+    first.connection()
+    first.close()
+    (migrations / "0003_c.sql").write_text(
+        "CREATE TABLE c (x INTEGER);\nCREATE TRIGGER c_t AFTER INSERT ON c BEGIN\n"
+        "  INSERT INTO a(x) VALUES (NEW.x);\nEND;\n"
+    )
+    again = database.SqliteDatabase(tmp_path / "db.sqlite")
+    conn = again.connection()
+    conn.execute("INSERT INTO c(x) VALUES (7)")
+    assert conn.execute("SELECT x FROM a").fetchone()[0] == 7
+    applied = [r[0] for r in conn.execute("SELECT number FROM schema_migrations ORDER BY 1")]
+    assert applied == [1, 3, 5]
+    again.close()

@@ -73,17 +73,32 @@ class SqliteDatabase:
         return conn
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Apply every migration not yet recorded, each in its own transaction.
+
+        Applied migrations are recorded by number (not as one high-water mark), so a
+        migration added beside a higher-numbered one that already ran is still applied.
+        """
         with self._migrate_lock:
             if self._migrated:
                 return
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
             for number, path in migration_files():
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    current = conn.execute("PRAGMA user_version").fetchone()[0]
-                    if number > current:
+                    done = conn.execute(
+                        "SELECT 1 FROM schema_migrations WHERE number=?", (number,)
+                    ).fetchone()
+                    if done is None:
                         for statement in _statements(path.read_text(encoding="utf-8")):
                             conn.execute(statement)
-                        conn.execute(f"PRAGMA user_version={number:d}")
+                        conn.execute(
+                            "INSERT INTO schema_migrations(number, name, applied_at)"
+                            " VALUES (?, ?, datetime('now'))",
+                            (number, path.name),
+                        )
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
