@@ -57,7 +57,10 @@ class SqliteActivityRecords:
         newest_first = selection.order is TimelineOrder.NEWEST_FIRST
         where = ["legal_entity=?", "customer_id=?"]
         args: list[Any] = [customer.legal_entity, customer.customer_id]
+        source = "activities"
         if selection.activity_type_id:
+            # A rare type must not walk the customer's whole history: read the type's range.
+            source = "activities INDEXED BY activities_by_type"
             where.append("activity_type_id=?")
             args.append(selection.activity_type_id)
         if selection.start_from:
@@ -73,7 +76,7 @@ class SqliteActivityRecords:
         rows = (
             self._db.connection()
             .execute(
-                f"SELECT body FROM activities WHERE {' AND '.join(where)}"
+                f"SELECT body FROM {source} WHERE {' AND '.join(where)}"
                 f" ORDER BY start_time {direction}, activity_id {direction} LIMIT ?",
                 (*args, limit + 1),
             )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 from shared.adapters.sqlite.database import SqliteDatabase
-from shared.adapters.sqlite.json_columns import dump, load
+from shared.adapters.sqlite.json_columns import load
 from shared.ports.idempotency import IdempotencyRecord
 
 
@@ -54,7 +55,8 @@ class SqliteIdempotencyStore:
         self._db.connection().execute(
             "UPDATE idempotency_keys SET status=?, body=? WHERE scope=? AND idempotency_key=?"
             " AND status IS NULL",
-            (status, dump(body), scope, key),
+            # Not the canonical (sorted) form: a replay answers with the first body, key order too.
+            (status, json.dumps(body, ensure_ascii=False), scope, key),
         )
 
     def release(self, scope: str, key: str, resource_id: str) -> None:
