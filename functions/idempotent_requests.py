@@ -47,10 +47,11 @@ def create_once(
 
     Call after the body has been validated, so malformed requests never hold a key.
     """
+    key = request.idempotency_key()
     outcome = request.services.idempotency.run(
         scope=caller_scope(request),
-        key=request.idempotency_key(),
-        fingerprint=body_fingerprint(request.body),
+        key=key,
+        fingerprint=body_fingerprint(request.body) if key is not None else "",
         new_id=new_id,
         perform=lambda resource_id: Result(
             201, create(resource_id).model_dump(mode="json", by_alias=True)

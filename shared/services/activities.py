@@ -138,4 +138,7 @@ class ActivityService:
 
     @staticmethod
     def _with_type_name(activity: Activity, types: dict[str, ActivityType]) -> Activity:
-        return replace(activity, activity_type_name=type_name_shown(activity, types))
+        shown = type_name_shown(activity, types)
+        if shown == activity.activity_type_name:  # the usual case: no copy per activity
+            return activity
+        return replace(activity, activity_type_name=shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +19,12 @@ from shared.domain.activities import (
     timeline_sort_key,
 )
 from shared.domain.errors import NotFound, PreconditionFailed
-from shared.domain.notes import NoteRevision, RevisionChange
+from shared.domain.notes import Authoring, NoteRevision, RevisionChange, edit_note, new_note
 from shared.ports.activities import CustomerKey
-from tests.unit.test_notes_domain import BY_ALICE, LATER
 
 UC001 = CustomerKey("USRT", "UC001")
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
+BY_ALICE = Authoring("USRT", "UC001", "N1", "alice", "Alice Archer", "S1", NOW)
 
 
 @pytest.fixture
@@ -128,10 +130,8 @@ def _revision(note_revision: int, text: str, change: RevisionChange) -> NoteRevi
 
 
 def test_a_note_edit_is_conditional_and_keeps_the_old_text(storage: SqliteStorage) -> None:
-    from shared.domain.notes import edit_note, new_note
-
     note = storage.notes.add(new_note("first", BY_ALICE))
-    edited, replaced = edit_note(note, "second", "alice", note.etag, LATER)
+    edited, replaced = edit_note(note, "second", "alice", note.etag, NOW + dt.timedelta(minutes=1))
     storage.notes.replace(edited, 1, replaced)
     with pytest.raises(PreconditionFailed):
         storage.notes.replace(edited, 1, replaced)  # a second writer who read revision 1
@@ -140,8 +140,6 @@ def test_a_note_edit_is_conditional_and_keeps_the_old_text(storage: SqliteStorag
 
 
 def test_a_note_deletion_is_conditional_and_keeps_the_last_text(storage: SqliteStorage) -> None:
-    from shared.domain.notes import new_note
-
     storage.notes.add(new_note("only", BY_ALICE))
     with pytest.raises(PreconditionFailed):
         storage.notes.delete(UC001, "N1", _revision(2, "only", RevisionChange.DELETED))
