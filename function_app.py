@@ -3,10 +3,12 @@
 import azure.functions as func
 
 from functions import (
+    activities,
     admin_configuration,
     admin_imports,
     admin_insights,
     distribution,
+    notes,
     operations,
     secret_expiry,
 )
@@ -20,5 +22,7 @@ for blueprint in (
     distribution.bp,
     admin_insights.bp,
     secret_expiry.bp,
+    activities.bp,
+    notes.bp,
 ):
     app.register_functions(blueprint)

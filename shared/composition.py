@@ -19,10 +19,13 @@ from shared.ports.storage import Storage
 from shared.secrets.factory import secret_resolver_from_settings
 from shared.secrets.resolver import SecretResolver
 from shared.services.access import AccessService
+from shared.services.activities import ActivityService
 from shared.services.distribution import DistributionService
 from shared.services.headquarters import HeadquartersService
+from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
 from shared.services.insights_configuration import InsightsAdministration, default_setup_check
+from shared.services.notes import NoteService
 from shared.services.published_view import PublishedCache
 from shared.settings import Settings, SettingsError, get_settings
 
@@ -41,6 +44,9 @@ class Services:
     distribution: DistributionService
     secrets: SecretResolver
     insights_admin: InsightsAdministration
+    idempotency: IdempotencyService
+    activities: ActivityService
+    notes: NoteService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -82,12 +88,13 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     headquarters = HeadquartersService(storage.headquarters)
     secrets = secret_resolver_from_settings(settings.raw)
     tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
+    continuation = ContinuationCodec(continuation_key(settings))
     return Services(
         settings=settings,
         clock=clock,
         storage=storage,
         tokens=build_token_validator(settings),
-        continuation=ContinuationCodec(continuation_key(settings)),
+        continuation=continuation,
         published=published,
         access=AccessService(published),
         headquarters=headquarters,
@@ -97,6 +104,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         insights_admin=InsightsAdministration(
             headquarters, secrets, settings.raw, default_setup_check(tls_verify), clock.now
         ),
+        idempotency=IdempotencyService(storage.idempotency, clock),
+        activities=ActivityService(storage, published, clock, continuation),
+        notes=NoteService(storage, clock, continuation),
     )
 
 

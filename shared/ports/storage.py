@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from shared.alerts.state import AlertStateStore
+from shared.ports.activities import ActivityRecords, NoteRecords
 from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
+from shared.ports.idempotency import IdempotencyStore
 
 
 class Storage(Protocol):
@@ -16,6 +18,9 @@ class Storage(Protocol):
     distribution: DistributionState
     customers: CustomerRecords
     alert_state: AlertStateStore
+    activities: ActivityRecords
+    notes: NoteRecords
+    idempotency: IdempotencyStore
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.adapters.sqlite.activities import SqliteActivityRecords
 from shared.adapters.sqlite.alert_state import SqliteAlertStateStore
 from shared.adapters.sqlite.customers import SqliteCustomerRecords
 from shared.adapters.sqlite.database import SqliteDatabase
@@ -12,6 +13,8 @@ from shared.adapters.sqlite.documents import (
     SqliteHeadquartersDocuments,
     SqlitePublishedDocuments,
 )
+from shared.adapters.sqlite.idempotency import SqliteIdempotencyStore
+from shared.adapters.sqlite.notes import SqliteNoteRecords
 
 
 class SqliteStorage:
@@ -22,6 +25,9 @@ class SqliteStorage:
         self.distribution = SqliteDistributionState(self.db)
         self.customers = SqliteCustomerRecords(self.db)
         self.alert_state = SqliteAlertStateStore(self.db)
+        self.activities = SqliteActivityRecords(self.db)
+        self.notes = SqliteNoteRecords(self.db)
+        self.idempotency = SqliteIdempotencyStore(self.db)
 
     def ping(self) -> None:
         self.db.connection().execute("SELECT 1").fetchone()

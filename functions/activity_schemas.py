@@ -1,0 +1,91 @@
+"""Request and response shapes of the activity routes (the POS timeline and headquarters)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from shared.domain.activities import (
+    MAX_DESCRIPTION,
+    MAX_OUTCOME,
+    MAX_PURPOSE,
+    MAX_SUBJECT,
+    Activity,
+)
+from shared.domain.model_base import DomainModel, Identifier
+
+DateTimeText = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    Field(
+        json_schema_extra={"format": "date-time"},
+        description="ISO 8601 with a UTC offset, e.g. 2024-05-31T17:30:00+02:00",
+    ),
+]
+
+
+class ActivityInput(DomainModel):
+    """An activity to record. The associate and store come from the token and the route."""
+
+    activity_type_id: Identifier = Field(description="an active activity type")
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=MAX_SUBJECT)]
+    description: Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION)] | None = None
+    start_time: DateTimeText
+    end_time: DateTimeText | None = Field(default=None, description="not before startTime")
+    purpose: Annotated[str, StringConstraints(max_length=MAX_PURPOSE)] | None = None
+    outcome: Annotated[str, StringConstraints(max_length=MAX_OUTCOME)] | None = None
+
+
+class ActivityResource(DomainModel):
+    activity_id: str
+    customer_id: str
+    activity_type_id: str
+    activity_type_name: str = Field(description="the type's name, also once it is inactive")
+    subject: str
+    description: str | None
+    start_time: str = Field(description="UTC")
+    end_time: str | None
+    purpose: str | None
+    outcome: str | None
+    staff_id: str = Field(description="the associate who recorded it")
+    staff_name: str
+    store_id: str = Field(description="the store it was recorded in")
+    recorded_at: str
+
+    @classmethod
+    def of(cls, activity: Activity) -> ActivityResource:
+        return cls(
+            activity_id=activity.activity_id,
+            customer_id=activity.customer_id,
+            activity_type_id=activity.activity_type_id,
+            activity_type_name=activity.activity_type_name,
+            subject=activity.subject,
+            description=activity.description,
+            start_time=activity.start_time,
+            end_time=activity.end_time,
+            purpose=activity.purpose,
+            outcome=activity.outcome,
+            staff_id=activity.staff_id,
+            staff_name=activity.staff_name,
+            store_id=activity.store_id,
+            recorded_at=activity.recorded_at,
+        )
+
+
+class Timeline(DomainModel):
+    activities: list[ActivityResource]
+    continuation_token: str | None = Field(description="present while more pages remain")
+
+
+class ActivityTypeOption(DomainModel):
+    activity_type_id: str
+    name: str
+    description: str
+
+
+class ActivityTypeOptions(DomainModel):
+    published_version: int = Field(
+        description="moves when a distribution run publishes a change; cache the list on it"
+    )
+    activity_types: list[ActivityTypeOption]
