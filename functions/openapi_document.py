@@ -66,6 +66,8 @@ def _errors_for(spec: EndpointSpec) -> dict[str, Any]:
         codes |= {"413", "415"}
     if "If-Match" in spec.headers:
         codes |= {"412", "428"}
+    if "Idempotency-Key" in spec.headers:
+        codes.add("422")
     ref = {"$ref": "#/components/schemas/Problem"}
     return {
         code: {"description": "problem", "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}}}
