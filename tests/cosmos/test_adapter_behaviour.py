@@ -24,7 +24,7 @@ from shared.adapters.cosmos.provisioning import provision
 from shared.adapters.cosmos.storage import CosmosStorage
 from shared.domain.errors import DependencyUnavailable
 from shared.ports.documents import PublishedDocument
-from shared.settings import CosmosSettings, Settings
+from shared.settings import CosmosSettings, Settings, SettingsError
 from tests.cosmos.harness import CosmosTestServer, write_certificate
 
 
@@ -144,6 +144,13 @@ def test_the_store_is_built_without_a_connection_and_fails_calls_plainly() -> No
         store.headquarters.get("USRT", "store", "S1")
     with pytest.raises(DependencyUnavailable):
         store.ping()
+
+
+def test_a_key_that_is_not_an_account_key_is_named_as_the_bad_setting() -> None:
+    settings = CosmosSettings("https://127.0.0.1:9/", "db", "not a key!", 2)
+    with pytest.raises(SettingsError) as refused:
+        ClientConfig.from_settings(settings)
+    assert refused.value.setting == "COSMOS_KEY"
 
 
 def test_one_client_serves_every_store_of_an_account(cosmos_database: CosmosSettings) -> None:

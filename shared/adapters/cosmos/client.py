@@ -8,6 +8,8 @@ only for local test servers and the emulator, where Entra ID is not available.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 from contextlib import suppress
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from azure.cosmos import CosmosClient
 from azure.cosmos.documents import SSLConfiguration
 
 from shared.adapters.cosmos.errors import translated
-from shared.settings import CosmosSettings
+from shared.settings import CosmosSettings, SettingsError
 
 # Throttling (429) is retried by the SDK, honouring the service's retry-after, within this
 # many attempts and this total wait; each call's own timeout still bounds the whole.
@@ -37,12 +39,24 @@ class ClientConfig:
 
     @classmethod
     def from_settings(cls, settings: CosmosSettings) -> ClientConfig:
+        if settings.key is not None:
+            _check_key(settings.key)
         return cls(
             endpoint=settings.require_endpoint(),
             key=settings.key,
             ca_bundle=settings.ca_bundle,
             timeout_seconds=settings.timeout_seconds,
         )
+
+
+def _check_key(key: str) -> None:
+    """A key the SDK cannot decode would fail every call with an obscure error: say so now."""
+    try:
+        base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raise SettingsError(
+            "COSMOS_KEY", "must be an account key (base64); leave it unset to use managed identity"
+        ) from None
 
 
 _clients: dict[ClientConfig, CosmosClient] = {}
