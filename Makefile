@@ -28,3 +28,30 @@ bench: install  ## figures for docs/performance.md (BENCH=client_book to pick on
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache
+
+# The local Cosmos DB test server (Node 20 + npm), installed into tests/cosmos/node_modules
+# once; afterwards tests run offline. Without npm the Cosmos DB tests are skipped, and say why.
+COSMOS_SERVER_DIR := tests/cosmos
+COSMOS_SERVER_STAMP := $(COSMOS_SERVER_DIR)/node_modules/.installed
+
+.PHONY: cosmos-server test-cosmos cosmos-provision
+
+$(COSMOS_SERVER_STAMP): $(COSMOS_SERVER_DIR)/package.json $(COSMOS_SERVER_DIR)/package-lock.json
+	cd $(COSMOS_SERVER_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+cosmos-server:  ## install the local Cosmos DB test server (needs npm)
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(COSMOS_SERVER_STAMP); \
+	else \
+		echo "npm not found: Cosmos DB tests will be skipped (install Node 20 and npm)"; \
+	fi
+
+test: cosmos-server
+bench: cosmos-server
+
+test-cosmos: install cosmos-server  ## the HTTP-level tests with the app on Cosmos DB (local server)
+	$(BIN)/python -m pytest tests/http --store cosmos
+
+cosmos-provision: install  ## create the database and containers named by the COSMOS_* settings
+	$(BIN)/python -m shared.adapters.cosmos.provisioning

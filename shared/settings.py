@@ -34,6 +34,9 @@ SETTING_DEFAULTS: dict[str, str | None] = {
     "COSMOS_DATABASE": "clienteling",
     "COSMOS_KEY": None,
     "COSMOS_TIMEOUT_SECONDS": "10",
+    # A PEM file of CA certificates to trust for COSMOS_ENDPOINT (a local test server's
+    # self-signed certificate); unset: the system's trusted CAs, as for a real account.
+    "COSMOS_CA_BUNDLE": None,
     "AUTH_MODE": "entra",
     "AUTH_ISSUER": None,
     "AUTH_AUDIENCE": None,
@@ -115,6 +118,7 @@ class CosmosSettings:
     database: str
     key: str | None
     timeout_seconds: int
+    ca_bundle: str | None = None
 
     def require_endpoint(self) -> str:
         if not self.endpoint:
@@ -147,6 +151,7 @@ class Settings:
                 database=_required(env, "COSMOS_DATABASE"),
                 key=_read(env, "COSMOS_KEY"),
                 timeout_seconds=_int(env, "COSMOS_TIMEOUT_SECONDS", minimum=1),
+                ca_bundle=_read(env, "COSMOS_CA_BUNDLE"),
             ),
             auth=AuthSettings(
                 mode=_choice(env, "AUTH_MODE", AUTH_MODES),

@@ -13,13 +13,17 @@ from shared.settings import reset_settings
 from tests.support.api_client import ApiClient
 from tests.support.world import World
 
+# --store and the Cosmos DB fixtures (store_settings, cosmos_target, cosmos_database).
+pytest_plugins = ["tests.cosmos.fixtures"]
+
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """App settings for an isolated local app: SQLite file and keys under tmp_path."""
+def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_settings: dict[str, str]
+) -> Iterator[Path]:
+    """App settings for an isolated local app: its own store (--store) and keys under tmp_path."""
     values = {
-        "STORE_KIND": "sqlite",
-        "SQLITE_PATH": str(tmp_path / "clienteling.db"),
+        **store_settings,
         "AUTH_MODE": "local",
         "AUTH_LOCAL_KEY_DIR": str(tmp_path / "keys"),
         "LOCAL_STATE_DIR": str(tmp_path),

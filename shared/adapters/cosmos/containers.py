@@ -47,18 +47,22 @@ LAYOUT = DatabaseLayout(
         ContainerSpec(
             name="headquarters",
             partition_key="/legalEntity",
-            composite_indexes=((("/kind", "ascending"), ("/changeSeq", "ascending")),),
+            # changed_since orders by /changeSeq alone: the range index serves it. Bodies are
+            # only ever read whole, never filtered on, so they are not indexed.
+            excluded_paths=('/"_etag"/?', "/body/*"),
             purpose="admin-edited headquarters documents, with a change sequence for distribution",
         ),
         ContainerSpec(
             name="published",
             partition_key="/legalEntity",
+            excluded_paths=('/"_etag"/?', "/body/*"),
             purpose="the published copy the POS reads, and the published version",
         ),
         ContainerSpec(
             name="distribution",
             partition_key="/jobId",
-            composite_indexes=((("/jobId", "ascending"), ("/startedAt", "descending")),),
+            # runs(): ORDER BY c.startedAt DESC, c.runId DESC
+            composite_indexes=((("/startedAt", "descending"), ("/runId", "descending")),),
             purpose="distribution watermarks, leases and run history",
         ),
         ContainerSpec(

@@ -1,0 +1,41 @@
+"""The production store: every repository over one Cosmos DB database.
+
+Building it does no I/O: the shared client is created on the first call, so a cold start
+with the database briefly unreachable fails that call (503), not the whole app. Containers
+are not created here; provisioning does that (Bicep in Azure, `provisioning` locally).
+"""
+
+from __future__ import annotations
+
+from shared.adapters.cosmos.client import ClientConfig
+from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
+from shared.adapters.cosmos.customers import CosmosCustomerRecords
+from shared.adapters.cosmos.database import CosmosDatabase
+from shared.adapters.cosmos.distribution import CosmosDistributionState
+from shared.adapters.cosmos.documents import (
+    CosmosHeadquartersDocuments,
+    CosmosPublishedDocuments,
+)
+from shared.settings import Settings
+
+
+class CosmosStorage:
+    def __init__(self, database: CosmosDatabase) -> None:
+        self.database = database
+        headquarters = database.container("headquarters")
+        published = database.container("published")
+        self.headquarters = CosmosHeadquartersDocuments(headquarters, ChangeSequence(headquarters))
+        self.published = CosmosPublishedDocuments(published, PublishedVersion(published))
+        self.distribution = CosmosDistributionState(database.container("distribution"))
+        self.customers = CosmosCustomerRecords(database.container("customers"))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CosmosStorage:
+        config = ClientConfig.from_settings(settings.cosmos)
+        return cls(CosmosDatabase(config, settings.cosmos.database))
+
+    def ping(self) -> None:
+        self.database.ping()
+
+    def close(self) -> None:
+        """Nothing to close per store: the client is shared by the whole process."""

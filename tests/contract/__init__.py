@@ -1,0 +1,1 @@
+"""One contract for the storage port, run against every adapter."""

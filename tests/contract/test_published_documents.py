@@ -1,0 +1,77 @@
+"""The published copy: only changed bodies are written, and the version moves once per publish."""
+
+from __future__ import annotations
+
+from shared.ports.documents import PublishedDocument
+from shared.ports.storage import Storage
+from shared.services.published_view import PublishedCache
+from tests.contract.conftest import OpenStorage
+
+
+def doc(legal_entity: str, kind: str, doc_id: str, **body: object) -> PublishedDocument:
+    return PublishedDocument(legal_entity, kind, doc_id, dict(body))
+
+
+def loaded(storage: Storage) -> tuple[int, set[tuple[str, str, str, str]]]:
+    version, documents = storage.published.load_all()
+    return version, {(d.legal_entity, d.kind, d.doc_id, repr(d.body)) for d in documents}
+
+
+def test_nothing_is_published_at_first(storage: Storage) -> None:
+    assert storage.published.version() == 0
+    assert loaded(storage) == (0, set())
+
+
+def test_a_publish_writes_every_new_document_and_moves_the_version_once(storage: Storage) -> None:
+    written = storage.published.publish(
+        [
+            doc("USRT", "store", "S1", name="A"),
+            doc("USRT", "staff", "alice", name="Alice"),
+            doc("DEMF", "store", "D1", name="D"),
+        ]
+    )
+    assert written == 3
+    assert storage.published.version() == 1
+    assert loaded(storage) == (
+        1,
+        {
+            ("USRT", "store", "S1", "{'name': 'A'}"),
+            ("USRT", "staff", "alice", "{'name': 'Alice'}"),
+            ("DEMF", "store", "D1", "{'name': 'D'}"),
+        },
+    )
+
+
+def test_publishing_the_same_bodies_again_writes_nothing(storage: Storage) -> None:
+    documents = [doc("USRT", "store", "S1", name="A"), doc("DEMF", "store", "D1", name="D")]
+    storage.published.publish(documents)
+    assert storage.published.publish(documents) == 0
+    assert storage.published.publish([]) == 0
+    assert storage.published.version() == 1
+
+
+def test_only_the_changed_document_is_written(storage: Storage) -> None:
+    storage.published.publish([doc("USRT", "store", "S1", name="A"), doc("USRT", "store", "S2")])
+    written = storage.published.publish(
+        [doc("USRT", "store", "S1", name="A2"), doc("USRT", "store", "S2")]
+    )
+    assert written == 1
+    assert storage.published.version() == 2
+    version, documents = loaded(storage)
+    assert version == 2
+    assert ("USRT", "store", "S1", "{'name': 'A2'}") in documents
+    assert len(documents) == 2
+
+
+def test_a_cache_sees_a_version_published_through_another_store(
+    open_storage: OpenStorage,
+) -> None:
+    reader, writer = open_storage(), open_storage()
+    cache = PublishedCache(reader.published)
+    assert cache.current().version == 0
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+    view = cache.current()
+    assert view.version == 1 and view.find_store("S1") is not None
+    writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+    assert cache.current().version == 1

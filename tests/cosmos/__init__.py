@@ -1,0 +1,1 @@
+"""The local Cosmos DB test server (Node) and the fixtures that run tests against it."""
