@@ -19,7 +19,8 @@ LOCAL_ONLY = {
     "COSMOS_KEY",  # key auth is for local Cosmos test servers only; the account disables it
     "AUTH_LOCAL_KEY_DIR",  # signing keys of the local demo tokens
     "LOCAL_STATE_DIR",  # state of the local host
-    "OUTBOUND_TLS_CA_BUNDLE",  # trusts the local Insights test servers' certificate authority
+    "OUTBOUND_TLS_CA_BUNDLE",  # trusts the local Insights and alert test servers' CA
+    "COSMOS_CA_BUNDLE",  # trusts the local Cosmos DB test server's self-signed certificate
 }
 
 # Settings the secret-expiry and alerting code reads, beyond SETTING_DEFAULTS.

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shared.adapters.cosmos.containers import LAYOUT, ContainerSpec
+from shared.adapters.cosmos.containers import LAYOUT, ContainerSpec, bicep_containers_variable
 
 from .bicep_model import accessor_path, function_call, module_template, resource_body
 
 COSMOS = module_template("cosmos")
+COSMOS_FILE = Path(__file__).resolve().parents[2] / "infra" / "bicep" / "modules" / "cosmos.bicep"
 CONTAINER_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers"
 
 
@@ -67,11 +69,20 @@ def test_container_uses_the_entry_partition_key_and_composite_indexes() -> None:
 def test_indexing_policy_matches_layout_apart_from_composites(spec: ContainerSpec) -> None:
     policy = dict(declared_resource_properties()["indexingPolicy"])
     policy["includedPaths"] = COSMOS.variable(policy["includedPaths"])
-    policy["excludedPaths"] = COSMOS.variable(policy["excludedPaths"])
     expected = spec.indexing_policy()
 
-    for key in ("indexingMode", "automatic", "includedPaths", "excludedPaths"):
+    for key in ("indexingMode", "automatic", "includedPaths"):
         assert policy[key] == expected[key], key
+    item = container_resource()["config"]["loop_type"]["detail"]["item_name"]
+    assert accessor_path(policy["excludedPaths"]) == [item, "excludedPaths"]
+    assert bicep_containers()[spec.name]["excludedPaths"] == expected["excludedPaths"]
+
+
+def test_the_containers_variable_is_the_one_generated_from_layout() -> None:
+    text = (COSMOS_FILE).read_text(encoding="utf-8")
+    assert bicep_containers_variable() in text, (
+        "regenerate it: python -m shared.adapters.cosmos.containers"
+    )
 
 
 def test_default_ttl_is_set_only_for_entries_that_carry_one() -> None:

@@ -56,21 +56,20 @@ param publicNetworkAccess string = 'Enabled'
 
 // One entry per container in LAYOUT. compositeIndexes: one list of {path, order} per ORDER BY
 // the adapter runs; defaultTtl in seconds, null where LAYOUT has none (time to live off).
+// Generated from shared/adapters/cosmos/containers.py (LAYOUT):
+// python -m shared.adapters.cosmos.containers
 var containers = [
   {
     name: 'headquarters'
     partitionKey: '/legalEntity'
-    compositeIndexes: [
-      [
-        {
-          path: '/kind'
-          order: 'ascending'
-        }
-        {
-          path: '/changeSeq'
-          order: 'ascending'
-        }
-      ]
+    compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
+      }
     ]
     defaultTtl: null
   }
@@ -78,6 +77,14 @@ var containers = [
     name: 'published'
     partitionKey: '/legalEntity'
     compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
+      }
+    ]
     defaultTtl: null
   }
   {
@@ -86,14 +93,19 @@ var containers = [
     compositeIndexes: [
       [
         {
-          path: '/jobId'
-          order: 'ascending'
-        }
-        {
           path: '/startedAt'
           order: 'descending'
         }
+        {
+          path: '/runId'
+          order: 'descending'
+        }
       ]
+    ]
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
     ]
     defaultTtl: null
   }
@@ -101,6 +113,11 @@ var containers = [
     name: 'customers'
     partitionKey: '/partitionKey'
     compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+    ]
     defaultTtl: null
   }
   {
@@ -117,6 +134,11 @@ var containers = [
           order: 'ascending'
         }
       ]
+    ]
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
     ]
     defaultTtl: null
   }
@@ -135,18 +157,33 @@ var containers = [
         }
       ]
     ]
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+    ]
     defaultTtl: null
   }
   {
     name: 'idempotency'
     partitionKey: '/key'
     compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+    ]
     defaultTtl: 86400
   }
   {
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+    ]
     defaultTtl: null
   }
 ]
@@ -155,11 +192,6 @@ var containers = [
 var includedPaths = [
   {
     path: '/*'
-  }
-]
-var excludedPaths = [
-  {
-    path: '/"_etag"/?'
   }
 ]
 
@@ -254,7 +286,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         indexingMode: 'consistent'
         automatic: true
         includedPaths: includedPaths
-        excludedPaths: excludedPaths
+        excludedPaths: container.excludedPaths
         compositeIndexes: container.compositeIndexes
       }
     }, (container.defaultTtl == null) ? {} : {

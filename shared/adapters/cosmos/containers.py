@@ -95,3 +95,42 @@ LAYOUT = DatabaseLayout(
         ),
     )
 )
+
+
+def _bicep_literal(value: Any, indent: int) -> str:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        inner = "".join(f"{pad}  {k}: {_bicep_literal(v, indent + 1)}\n" for k, v in value.items())
+        return "{\n" + inner + pad + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = "".join(f"{pad}  {_bicep_literal(v, indent + 1)}\n" for v in value)
+        return "[\n" + inner + pad + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def bicep_containers_variable(layout: DatabaseLayout = LAYOUT) -> str:
+    """The `containers` variable of infra/bicep/modules/cosmos.bicep, generated from LAYOUT
+    (`python -m shared.adapters.cosmos.containers` prints it; a test keeps the file in step)."""
+    entries = [
+        {
+            "name": spec.name,
+            "partitionKey": spec.partition_key,
+            "compositeIndexes": spec.indexing_policy()["compositeIndexes"],
+            "excludedPaths": spec.indexing_policy()["excludedPaths"],
+            "defaultTtl": spec.default_ttl,
+        }
+        for spec in layout.containers
+    ]
+    return "var containers = " + _bicep_literal(entries, 0) + "\n"
+
+
+if __name__ == "__main__":
+    print(bicep_containers_variable(), end="")
