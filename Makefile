@@ -55,3 +55,14 @@ test-cosmos: install cosmos-server  ## the HTTP-level tests with the app on Cosm
 
 cosmos-provision: install  ## create the database and containers named by the COSMOS_* settings
 	$(BIN)/python -m shared.adapters.cosmos.provisioning
+
+# Dependency audit in its own virtualenv, so the audit tool's dependencies never mix with
+# the app's. It needs PyPI's advisory service; where that is unreachable pip-audit lists the
+# packages it could not check.
+AUDIT_VENV := .tools/audit-venv
+
+.PHONY: audit
+audit:  ## pip-audit of requirements.txt
+	test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/python -m pip install -q pip-audit)
+	$(AUDIT_VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
