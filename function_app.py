@@ -2,7 +2,15 @@
 
 import azure.functions as func
 
-from functions import admin_configuration, admin_imports, distribution, operations
+from functions import (
+    admin_client_books,
+    admin_configuration,
+    admin_imports,
+    client_books,
+    customers,
+    distribution,
+    operations,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -11,5 +19,8 @@ for blueprint in (
     admin_configuration.bp,
     admin_imports.bp,
     distribution.bp,
+    client_books.bp,
+    customers.bp,
+    admin_client_books.bp,
 ):
     app.register_functions(blueprint)

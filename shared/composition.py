@@ -14,9 +14,13 @@ from pathlib import Path
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
 from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenValidator
 from shared.paging import ContinuationCodec
+from shared.ports.card_measures import NoMeasureSource
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Storage
 from shared.services.access import AccessService
+from shared.services.client_books import ClientBookService
+from shared.services.clienteling_context import ClientelingContexts
+from shared.services.customers import CustomerService
 from shared.services.distribution import DistributionService
 from shared.services.headquarters import HeadquartersService
 from shared.services.imports import ImportService
@@ -36,6 +40,8 @@ class Services:
     headquarters: HeadquartersService
     imports: ImportService
     distribution: DistributionService
+    client_books: ClientBookService
+    customers: CustomerService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -74,6 +80,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     storage = build_storage(settings)
     published = PublishedCache(storage.published, settings.published_version_check_seconds)
+    continuation = ContinuationCodec(continuation_key(settings))
+    contexts = ClientelingContexts(published, NoMeasureSource())
     return Services(
         settings=settings,
         clock=clock,
@@ -85,6 +93,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         headquarters=HeadquartersService(storage.headquarters),
         imports=ImportService(storage),
         distribution=DistributionService(storage, clock, on_published=published.invalidate),
+        client_books=ClientBookService(storage.client_books, contexts, continuation, clock),
+        customers=CustomerService(storage.customers, storage.client_books, contexts, continuation),
     )
 
 

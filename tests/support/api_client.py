@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import azure.functions as func
+from azure.functions.timer import TimerRequest
 
 ROUTE_PREFIX = "/api/"
 
@@ -53,18 +54,48 @@ def _match(template: str, path: str) -> dict[str, str] | None:
     return params
 
 
+_FUNCTIONS: dict[int, list] = {}
+_ROUTES: dict[int, list] = {}
+
+
+def app_functions(app: func.FunctionApp) -> list:
+    """The app's functions (cached: azure-functions refuses to enumerate the same app twice,
+    it takes the second call for duplicate names)."""
+    if id(app) not in _FUNCTIONS:
+        _FUNCTIONS[id(app)] = app.get_functions()
+    return _FUNCTIONS[id(app)]
+
+
+def run_timer(app: func.FunctionApp, name: str) -> None:
+    """Invoke a timer function now, as the host's run-now admin call does."""
+    for function in app_functions(app):
+        if function.get_function_name() == name:
+            function.get_user_function()(TimerRequest(past_due=False))
+            return
+    raise LookupError(f"no function {name}")
+
+
+def _http_routes(app: func.FunctionApp) -> list:
+    """The app's HTTP functions, most literal route first."""
+    if id(app) in _ROUTES:
+        return _ROUTES[id(app)]
+    routes = []
+    for function in app_functions(app):
+        trigger = function.get_trigger()
+        if getattr(trigger, "type", None) == "httpTrigger":
+            methods = [str(getattr(m, "value", m)).upper() for m in trigger.methods or []]
+            route = trigger.route or function.get_function_name()
+            literal = sum(1 for part in route.split("/") if not part.startswith("{"))
+            routes.append((literal, route, methods, function.get_user_function()))
+    # Literal segments win over parameters, as in the Functions host.
+    routes.sort(key=lambda r: -r[0])
+    _ROUTES[id(app)] = routes
+    return routes
+
+
 class ApiClient:
     def __init__(self, app: func.FunctionApp, token: str | None = None) -> None:
-        self._routes = []
-        for function in app.get_functions():
-            trigger = function.get_trigger()
-            if getattr(trigger, "type", None) == "httpTrigger":
-                methods = [str(getattr(m, "value", m)).upper() for m in trigger.methods or []]
-                route = trigger.route or function.get_function_name()
-                literal = sum(1 for part in route.split("/") if not part.startswith("{"))
-                self._routes.append((literal, route, methods, function.get_user_function()))
-        # Literal segments win over parameters, as in the Functions host.
-        self._routes.sort(key=lambda r: -r[0])
+        self._routes = _http_routes(app)
         self.token = token
 
     def with_token(self, token: str | None) -> ApiClient:
