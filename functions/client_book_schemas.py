@@ -32,7 +32,7 @@ class RemoveCustomers(DomainModel):
 class ReassignCustomers(DomainModel):
     customer_ids: CustomerIds = Field(min_length=1, max_length=MAX_BATCH)
     to_staff_id: Identifier = Field(
-        description="an active associate sharing an address book with your store client book"
+        description="an active associate who works with one of this store's address books"
     )
 
 

@@ -38,6 +38,10 @@ class AddressBookIndex:
                 by_book.setdefault(book, set()).add(member.staff_id)
         return cls({k: frozenset(v) for k, v in by_book.items()}, by_staff)
 
+    def shares_address_book(self, staff_id: str, store: Store) -> bool:
+        """Does `staff_id` work with one of this store's address books?"""
+        return bool(self.books_by_staff.get(staff_id, frozenset()) & set(store.address_books))
+
     def store_book_owners(self, staff_id: str) -> frozenset[str]:
         """Every staff id whose books are in `staff_id`'s store client book (theirs too)."""
         owners: set[str] = {staff_id}

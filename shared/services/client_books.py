@@ -213,7 +213,7 @@ class ClientBookService:
         ctx = self._contexts.of(staff)
         ids = checked_batch(customer_ids)
         owners = ctx.store_book_owners()
-        self._require_target(ctx, to_staff_id, owners)
+        self._require_target(ctx, to_staff_id)
         self._require_customers(ctx, ids)
         holdings = self._records.holdings_of(ctx.legal_entity, ids)
         in_scope = [h for h in holdings if h.owner_staff_id in owners]
@@ -270,15 +270,18 @@ class ClientBookService:
         }
 
     @staticmethod
-    def _require_target(ctx: ClientelingContext, to_staff_id: str, owners: frozenset[str]) -> None:
+    def _require_target(ctx: ClientelingContext, to_staff_id: str) -> None:
+        """The target is an active associate of the legal entity who works with one of this
+        store's address books (their book then belongs to this store's client book)."""
         target = ctx.entity.staff.get(to_staff_id)
         if target is None or not target.active:
             raise ValidationFailed.single(
                 "toStaffId", f"{to_staff_id} is not an active associate of {ctx.legal_entity}"
             )
-        if to_staff_id not in owners:
+        store = ctx.staff.store
+        if not ctx.address_books.shares_address_book(to_staff_id, store):
             raise ValidationFailed.single(
-                "toStaffId", f"{to_staff_id} shares no address book with your store client book"
+                "toStaffId", f"{to_staff_id} shares no address book with store {store.store_id}"
             )
 
     def _stamp(self, ctx: ClientelingContext, action: str) -> AuditStamp:

@@ -77,7 +77,7 @@ def test_the_audit_pages_newest_first(world: World) -> None:
 def test_the_target_must_be_an_active_associate_of_the_store_book(world: World) -> None:
     add_to_book(world, "alice", ["UC001"], "S1")
     for target, expected in (
-        ("dave", "shares no address book"),
+        ("dave", "shares no address book with store S1"),
         ("nobody", "is not an active associate"),
         ("erin", "is not an active associate"),
     ):
@@ -140,3 +140,31 @@ def test_reassigning_keeps_the_customer_record_as_it_was(world: World) -> None:
     after = world.as_staff("bob").get(pos_path("S1", "customers/UC001"))
     assert after.json["attributes"] == before["attributes"]
     assert after.json["clientBooks"][0]["ownerStaffId"] == "carol"
+
+
+def test_the_target_must_share_an_address_book_with_this_store(world: World) -> None:
+    # Gina works in S4 (AB2 only): bob's store client book reaches her through S2, so bob
+    # may hand her customers while working in S2, not while working in S1 (AB1 only).
+    world.import_records(
+        "USRT", "stores", [{"storeId": "S4", "name": "Boise", "addressBooks": ["AB2"]}]
+    )
+    world.import_records(
+        "USRT",
+        "staff",
+        [
+            {
+                "staffId": "gina",
+                "name": "Gina Gray",
+                "objectId": "gina",
+                "stores": ["S4"],
+                "permissionSetId": "associate",
+            }
+        ],
+    )
+    world.publish()
+    add_to_book(world, "alice", ["UC001"], "S1")
+    refused = reassign(world, "bob", ["UC001"], "gina", store="S1")
+    assert refused.status == 400
+    assert "shares no address book with store S1" in refused.json["errors"][0]["message"]
+    moved = world.ok(reassign(world, "bob", ["UC001"], "gina", store="S2"))
+    assert moved["clientBook"]["ownerStaffId"] == "gina"

@@ -55,3 +55,9 @@ def test_associates_who_left_stay_in_scope_until_their_customers_are_reassigned(
 
 def test_someone_unknown_sees_only_their_own_book() -> None:
     assert INDEX.store_book_owners("nobody") == {"nobody"}
+
+
+def test_sharing_an_address_book_with_one_store() -> None:
+    assert INDEX.shares_address_book("gina", STORES["S2"])
+    assert not INDEX.shares_address_book("gina", STORES["S1"])
+    assert not INDEX.shares_address_book("nobody", STORES["S1"])
