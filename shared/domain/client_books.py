@@ -53,53 +53,40 @@ class CustomerInAnotherBook(Conflict):
         self.conflicts = conflicts
 
 
-class UnknownCustomers(NotFound):
-    """Customer ids that do not exist in the caller's legal entity."""
-
-    slug = "customer-not-found"
-    title = "Customer not found"
-
-    def __init__(self, customer_ids: Sequence[str]) -> None:
-        super().__init__(
-            f"no customer {', '.join(customer_ids[:10])} in this legal entity; nothing changed",
-            errors=[
-                {"field": "customerIds", "customerId": c, "message": "no such customer"}
-                for c in customer_ids
-            ],
-        )
-        self.customer_ids = list(customer_ids)
+def unknown_customers(customer_ids: Sequence[str]) -> NotFound:
+    """Customer ids that do not exist in the caller's legal entity, each named."""
+    return NotFound(
+        f"no customer {', '.join(customer_ids[:10])} in this legal entity; nothing changed",
+        resource="customer",
+        errors=[
+            {"field": "customerIds", "customerId": c, "message": "no such customer"}
+            for c in customer_ids
+        ],
+    )
 
 
-class CustomersOutsideStoreClientBook(Conflict):
-    """Customers a store-level action needs in the store client book but who are not there."""
-
-    slug = "customer-not-in-store-client-book"
-    title = "Customer is not in the store client book"
-
-    def __init__(self, customer_ids: Sequence[str]) -> None:
-        super().__init__(
-            f"{', '.join(customer_ids[:10])} not in any client book of this store client book;"
-            " nothing changed",
-            conflicts=[
-                {"customerId": c, "reason": "not in a client book of this store client book"}
-                for c in customer_ids
-            ],
-        )
-        self.customer_ids = list(customer_ids)
+def outside_store_client_book(customer_ids: Sequence[str]) -> Conflict:
+    """Customers a store-level change needs in the store client book but who are not there."""
+    return Conflict(
+        f"{', '.join(customer_ids[:10])} not in any client book of this store client book;"
+        " nothing changed",
+        conflicts=[
+            {"customerId": c, "reason": "not in a client book of this store client book"}
+            for c in customer_ids
+        ],
+    )
 
 
-class ClientBookChangedMeanwhile(Conflict):
+def book_outside_store_client_book(staff_id: str) -> Forbidden:
+    """A colleague's book that the caller's store client book does not reach."""
+    return Forbidden(
+        f"{staff_id} is not an associate of your store client book", fromStaffId=staff_id
+    )
+
+
+def changed_meanwhile(what: str) -> Conflict:
     """A membership the request relied on changed between reading and writing."""
-
-    slug = "client-book-changed"
-    title = "The client book changed meanwhile"
-
-
-class OutsideStoreClientBook(Forbidden):
-    """A staff member named in the request does not belong to the caller's store client book."""
-
-    slug = "outside-store-client-book"
-    title = "Outside your store client book"
+    return Conflict(f"{what}; read the client book again and retry")
 
 
 def checked_batch(customer_ids: Sequence[str], field: str = "customerIds") -> list[str]:

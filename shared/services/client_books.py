@@ -20,13 +20,13 @@ from shared.domain.client_book_views import (
 )
 from shared.domain.client_books import (
     BookHolding,
-    ClientBookChangedMeanwhile,
     CustomerInAnotherBook,
-    CustomersOutsideStoreClientBook,
-    OutsideStoreClientBook,
-    UnknownCustomers,
+    book_outside_store_client_book,
+    changed_meanwhile,
     checked_batch,
     one_book_conflicts,
+    outside_store_client_book,
+    unknown_customers,
 )
 from shared.domain.errors import InvalidContinuationToken, ValidationFailed
 from shared.domain.organisation import Operation
@@ -167,9 +167,7 @@ class ClientBookService:
         except HeldElsewhere:
             # A colleague added one of them a moment ago: say who, as for any conflict.
             self._refuse_held_elsewhere(ctx, ids)
-            raise ClientBookChangedMeanwhile(
-                "a colleague's client book changed while adding; try again"
-            ) from None
+            raise changed_meanwhile("a colleague's client book changed while adding") from None
         return AddReport(
             client_book=ctx.summary(outcome.book),
             created=outcome.created,
@@ -190,9 +188,7 @@ class ClientBookService:
         if owner != ctx.staff_id:
             staff.require(Operation.MANAGE_STORE_CLIENT_BOOKS)
             if owner not in ctx.store_book_owners():
-                raise OutsideStoreClientBook(
-                    f"{owner} is not an associate of your store client book", fromStaffId=owner
-                )
+                raise book_outside_store_client_book(owner)
             audit = self._stamp(ctx, "remove")
         outcome = self._records.remove_from_book(ctx.legal_entity, owner, ids, audit)
         return RemoveReport(
@@ -220,7 +216,7 @@ class ClientBookService:
         held = {h.customer_id for h in in_scope}
         outside = [c for c in ids if c not in held]
         if outside:
-            raise CustomersOutsideStoreClientBook(outside)
+            raise outside_store_client_book(outside)
         moves = [h for h in in_scope if h.owner_staff_id != to_staff_id]
         try:
             outcome = self._records.reassign(
@@ -231,9 +227,7 @@ class ClientBookService:
                 self._stamp(ctx, "reassign"),
             )
         except HoldingsChanged as problem:
-            raise ClientBookChangedMeanwhile(
-                f"{problem}; read the store client book again"
-            ) from None
+            raise changed_meanwhile(str(problem)) from None
         moved = {m.customer_id for m in outcome.moved}
         return ReassignReport(
             client_book=ctx.summary(outcome.book),
@@ -252,7 +246,7 @@ class ClientBookService:
         known = self._records.existing_customers(ctx.legal_entity, ids)
         unknown = [c for c in ids if c not in known]
         if unknown:
-            raise UnknownCustomers(unknown)
+            raise unknown_customers(unknown)
 
     def _refuse_held_elsewhere(self, ctx: ClientelingContext, ids: list[str]) -> None:
         holdings = self._records.holdings_of(ctx.legal_entity, ids)

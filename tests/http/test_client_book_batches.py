@@ -50,7 +50,7 @@ def test_unknown_customers_and_other_legal_entities_customers_are_not_found(
 ) -> None:
     add_to_book(world, "alice", ["UC001"], "S1")
     body = {"customerIds": ["UC001", "UC999", "DC001"], **extra}
-    problem = problem_of(world.as_staff(staff).post(path, json=body), 404, "customer-not-found")
+    problem = problem_of(world.as_staff(staff).post(path, json=body), 404, "not-found")
     assert [e["customerId"] for e in problem["errors"]] == ["UC999", "DC001"]
     # Nothing changed: alice still holds UC001.
     page = world.ok(world.as_staff("alice").get(pos_path("S1", "client-book/customers")))

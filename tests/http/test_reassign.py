@@ -109,7 +109,10 @@ def test_customers_outside_the_store_book_stop_the_whole_batch(world: World) -> 
     add_to_book(world, "dave", ["UC007"], "S3")
     reply = reassign(world, "bob", ["UC001", "UC007", "UC009"], "carol")
     assert reply.status == 409
-    assert reply.json["type"] == "urn:clienteling:problem:customer-not-in-store-client-book"
+    assert reply.json["type"] == "urn:clienteling:problem:conflict"
+    assert {c["reason"] for c in reply.json["conflicts"]} == {
+        "not in a client book of this store client book"
+    }
     assert [c["customerId"] for c in reply.json["conflicts"]] == ["UC007", "UC009"]
     assert book_of(world, "alice") == ["UC001"]
     assert (

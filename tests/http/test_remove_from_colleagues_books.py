@@ -53,7 +53,8 @@ def test_a_manager_cannot_reach_books_outside_the_store_client_book(world: World
     add_to_book(world, "dave", ["UC007"], "S3")
     reply = remove(world, "bob", "S1", ["UC007"], "dave")
     assert reply.status == 403
-    assert reply.json["type"] == "urn:clienteling:problem:outside-store-client-book"
+    assert reply.json["type"] == "urn:clienteling:problem:forbidden"
+    assert reply.json["fromStaffId"] == "dave"
     assert (
         world.ok(world.as_staff("dave").get(pos_path("S3", "client-book")))["clientBook"][
             "customerCount"
