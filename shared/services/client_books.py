@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from shared.domain.access import StaffContext
 from shared.domain.book_filters import BookFilters, parse_book_filters
@@ -42,22 +41,9 @@ from shared.ports.client_books import (
 )
 from shared.ports.clock import Clock, iso
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
+from shared.services.keyset_tokens import position_from, position_token
 
 Query = Mapping[str, list[str]]
-
-
-def position_from(token: dict[str, Any] | None) -> BookPosition | None:
-    """The keyset position inside a decoded continuation token."""
-    if token is None:
-        return None
-    name, customer_id = token.get("n"), token.get("c")
-    if not isinstance(name, str) or not isinstance(customer_id, str):
-        raise InvalidContinuationToken("continuationToken does not hold a position")
-    return BookPosition(name, customer_id)
-
-
-def position_token(position: BookPosition) -> dict[str, str]:
-    return {"n": position.sort_name, "c": position.customer_id}
 
 
 class ClientBookService:

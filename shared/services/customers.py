@@ -22,8 +22,8 @@ from shared.domain.errors import NotFound
 from shared.paging import ContinuationCodec
 from shared.ports.client_books import BookPosition, ClientBookRecords
 from shared.ports.customers import CustomerRecords, StoredCustomer
-from shared.services.client_books import position_from, position_token
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
+from shared.services.keyset_tokens import position_from, position_token
 
 
 @dataclass(frozen=True)
