@@ -126,6 +126,11 @@ def _runs(world: World) -> list[Result]:
             RUNS,
         ),
         measure(
+            "store book: broad search ('an'), first page + refiners",
+            lambda i: _ok(owner.get(store_book, params={"search": "an"})),
+            RUNS,
+        ),
+        measure(
             "store book: next page (continuation)",
             lambda i: _ok(owner.get(store_book, params={"continuationToken": token})),
             RUNS,

@@ -22,7 +22,7 @@ from shared.adapters.sqlite.json_columns import content_etag, dump
 from shared.domain.text import customer_search_text, fold
 from tests.support.world import World
 
-DATA_SET_VERSION = 5
+DATA_SET_VERSION = 6
 LEGAL_ENTITY = "BENCH"
 STORES = 200
 STAFF_PER_STORE = 10
