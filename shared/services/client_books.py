@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from shared.domain.access import StaffContext
 from shared.domain.book_filters import BookFilters, parse_book_filters
+from shared.domain.cards import Card
 from shared.domain.client_book_views import (
     AddReport,
     AuditPage,
@@ -33,6 +34,7 @@ from shared.domain.refiners import build_refiner, refinable_attributes
 from shared.paging import ContinuationCodec
 from shared.ports.client_books import (
     AuditStamp,
+    BookEntry,
     BookPosition,
     BookScope,
     ClientBookRecords,
@@ -116,13 +118,6 @@ class ClientBookService:
             ]
         else:
             total = self._records.count_in_book(scope, filters)
-        holdings = [e.holding for e in entries]
-        if ctx.multiple_books and entries:
-            holdings = self._records.holdings_of(
-                ctx.legal_entity, [e.card.customer_id for e in entries]
-            )
-        preferred = {e.card.customer_id: e.holding.book_id for e in entries}
-        cards = ctx.cards([e.card for e in entries], ctx.holders(holdings, preferred))
         next_token = None
         if more and entries:
             last = entries[-1]
@@ -130,8 +125,22 @@ class ClientBookService:
                 position_token(BookPosition(last.sort_name, last.card.customer_id)), token_scope
             )
         return BookPage(
-            customers=cards, refiners=refiners, total_count=total, continuation_token=next_token
+            customers=self._cards(ctx, entries),
+            refiners=refiners,
+            total_count=total,
+            continuation_token=next_token,
         )
+
+    def _cards(self, ctx: ClientelingContext, entries: Sequence[BookEntry]) -> list[Card]:
+        """Cards of a page, each first naming the book it is listed from; with several books
+        allowed, one more query finds every book holding the page's customers."""
+        holdings = [e.holding for e in entries]
+        if ctx.multiple_books and entries:
+            holdings = self._records.holdings_of(
+                ctx.legal_entity, [e.card.customer_id for e in entries]
+            )
+        preferred = {e.card.customer_id: e.holding.book_id for e in entries}
+        return ctx.cards([e.card for e in entries], ctx.holders(holdings, preferred))
 
     # -- changes --------------------------------------------------------------------------
 
