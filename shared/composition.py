@@ -93,8 +93,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         headquarters=HeadquartersService(storage.headquarters),
         imports=ImportService(storage),
         distribution=DistributionService(storage, clock, on_published=published.invalidate),
-        client_books=ClientBookService(storage.client_books, contexts, continuation, clock),
-        customers=CustomerService(storage.customers, storage.client_books, contexts, continuation),
+        client_books=ClientBookService(storage, contexts, continuation, clock),
+        customers=CustomerService(storage, contexts, continuation),
     )
 
 

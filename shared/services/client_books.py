@@ -42,6 +42,7 @@ from shared.ports.client_books import (
     HoldingsChanged,
 )
 from shared.ports.clock import Clock, iso
+from shared.ports.storage import Storage
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
 from shared.services.keyset_tokens import position_from, position_token
 
@@ -51,15 +52,20 @@ Query = Mapping[str, list[str]]
 class ClientBookService:
     def __init__(
         self,
-        records: ClientBookRecords,
+        storage: Storage,
         contexts: ClientelingContexts,
         continuation: ContinuationCodec,
         clock: Clock,
     ) -> None:
-        self._records = records
+        self._storage = storage
         self._contexts = contexts
         self._continuation = continuation
         self._clock = clock
+
+    @property
+    def _records(self) -> ClientBookRecords:
+        # Read on use: a store without client books yet still serves every other route.
+        return self._storage.client_books
 
     # -- reading --------------------------------------------------------------------------
 

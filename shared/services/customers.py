@@ -22,6 +22,7 @@ from shared.domain.errors import NotFound
 from shared.paging import ContinuationCodec
 from shared.ports.client_books import BookPosition, ClientBookRecords
 from shared.ports.customers import CustomerRecords, StoredCustomer
+from shared.ports.storage import Storage
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
 from shared.services.keyset_tokens import position_from, position_token
 
@@ -65,16 +66,20 @@ def book_status(ctx: ClientelingContext, holders: list[BookReference]) -> BookSt
 
 class CustomerService:
     def __init__(
-        self,
-        customers: CustomerRecords,
-        records: ClientBookRecords,
-        contexts: ClientelingContexts,
-        continuation: ContinuationCodec,
+        self, storage: Storage, contexts: ClientelingContexts, continuation: ContinuationCodec
     ) -> None:
-        self._customers = customers
-        self._records = records
+        self._storage = storage
         self._contexts = contexts
         self._continuation = continuation
+
+    @property
+    def _customers(self) -> CustomerRecords:
+        return self._storage.customers
+
+    @property
+    def _records(self) -> ClientBookRecords:
+        # Read on use: a store without client books yet still serves every other route.
+        return self._storage.client_books
 
     def search(
         self, staff: StaffContext, text: str | None, page_size: int, token: str | None
