@@ -4,9 +4,12 @@ import azure.functions as func
 
 from functions import (
     activities,
+    admin_client_books,
     admin_configuration,
     admin_imports,
     admin_insights,
+    client_books,
+    customers,
     distribution,
     notes,
     operations,
@@ -24,5 +27,8 @@ for blueprint in (
     secret_expiry.bp,
     activities.bp,
     notes.bp,
+    client_books.bp,
+    customers.bp,
+    admin_client_books.bp,
 ):
     app.register_functions(blueprint)

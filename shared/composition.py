@@ -14,12 +14,16 @@ from pathlib import Path
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
 from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenValidator
 from shared.paging import ContinuationCodec
+from shared.ports.card_measures import NoMeasureSource
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Storage
 from shared.secrets.factory import secret_resolver_from_settings
 from shared.secrets.resolver import SecretResolver
 from shared.services.access import AccessService
 from shared.services.activities import ActivityService
+from shared.services.client_books import ClientBookService
+from shared.services.clienteling_context import ClientelingContexts
+from shared.services.customers import CustomerService
 from shared.services.distribution import DistributionService
 from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
@@ -47,6 +51,8 @@ class Services:
     idempotency: IdempotencyService
     activities: ActivityService
     notes: NoteService
+    client_books: ClientBookService
+    customers: CustomerService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -89,6 +95,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     secrets = secret_resolver_from_settings(settings.raw)
     tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
     continuation = ContinuationCodec(continuation_key(settings))
+    contexts = ClientelingContexts(published, NoMeasureSource())
     return Services(
         settings=settings,
         clock=clock,
@@ -107,6 +114,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         idempotency=IdempotencyService(storage.idempotency, clock),
         activities=ActivityService(storage, published, clock, continuation),
         notes=NoteService(storage, clock, continuation),
+        client_books=ClientBookService(storage, contexts, continuation, clock),
+        customers=CustomerService(storage, contexts, continuation),
     )
 
 

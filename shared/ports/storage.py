@@ -6,6 +6,7 @@ from typing import Protocol
 
 from shared.alerts.state import AlertStateStore
 from shared.ports.activities import ActivityRecords, NoteRecords
+from shared.ports.client_books import ClientBookRecords
 from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
@@ -21,6 +22,7 @@ class Storage(Protocol):
     activities: ActivityRecords
     notes: NoteRecords
     idempotency: IdempotencyStore
+    client_books: ClientBookRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

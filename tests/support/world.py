@@ -8,6 +8,7 @@ erin (DEMF D1, associate). `admin` holds the Clienteling.Admin role.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from shared.adapters.identity.local_signing import LocalSigningKey
@@ -170,3 +171,45 @@ class World:
             )
         self.publish()
         return self
+
+
+class FixedClock:
+    """A clock that says what a test tells it to (services read "today" from it)."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+
+def use_clock(moment: dt.datetime) -> FixedClock:
+    """Rebuild the app's services over the same store with a fixed clock."""
+    from shared.composition import build_services, reset_services
+    from shared.settings import get_settings
+
+    clock = FixedClock(moment)
+    reset_services(build_services(get_settings(), clock=clock))
+    return clock
+
+
+def pos_path(store_id: str, rest: str) -> str:
+    return f"/api/stores/{store_id}/{rest}"
+
+
+def change_parameters(world: World, legal_entity: str, **changes: Any) -> None:
+    """Change clienteling parameters as an admin would, and publish them (job 1110)."""
+    path = f"/api/admin/{legal_entity}/parameters"
+    current = world.admin.get(path)
+    body = {**world.ok(current), **changes}
+    world.ok(world.admin.put(path, json=body, headers={"If-Match": current.etag}))
+    run = world.ok(world.admin.post("/api/admin/distribution/1110/run"))
+    assert run["status"] == "succeeded", run
+
+
+def add_to_book(world: World, staff: str, customer_ids: list[str], store_id: str) -> Any:
+    """`staff` adds customers to their own book; the reply must be a success."""
+    reply = world.as_staff(staff).post(
+        pos_path(store_id, "client-book/customers"), json={"customerIds": customer_ids}
+    )
+    return world.ok(reply)
