@@ -51,14 +51,14 @@ def every_item(storage: Storage, selection: TimelineFilter, size: int) -> list[A
 
 @pytest.fixture
 def filled(storage: Storage) -> list[Activity]:
-    """60 activities of UC001 on five distinct times (runs of ties), and the neighbours'."""
+    """30 activities of UC001 on five distinct times (runs of ties), and the neighbours'."""
     rng = random.Random(7)
     mine = [
         storage.activities.add(activity(UC001, n, rng.choice(DAYS), rng.choice(["VISIT", "CALL"])))
-        for n in range(60)
+        for n in range(30)
     ]
     for neighbour in NEIGHBOURS:
-        for n in range(3):
+        for n in range(2):
             storage.activities.add(activity(neighbour, 100 + n, DAYS[0]))
     return mine
 
@@ -82,9 +82,9 @@ def test_every_selection_pages_in_the_domain_order_without_duplicates_or_gaps(
             key=timeline_sort_key,
             reverse=selection.order is TimelineOrder.NEWEST_FIRST,
         )
-        read = list(pages(storage, selection, size=7))
+        read = list(pages(storage, selection, size=4))
         assert [a for page in read for a in page.items] == expected, selection
-        assert all(len(page.items) == 7 for page in read[:-1]), selection
+        assert all(len(page.items) == 4 for page in read[:-1]), selection
 
 
 def test_equal_start_times_are_ordered_by_id_across_page_boundaries(storage: Storage) -> None:
