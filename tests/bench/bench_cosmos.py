@@ -10,6 +10,7 @@ network round trip (about 1-10 ms within a region) per request.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import uuid
 from collections import Counter
@@ -21,11 +22,19 @@ from shared.adapters.cosmos.client import ClientConfig, close_clients
 from shared.adapters.cosmos.database import CosmosDatabase
 from shared.adapters.cosmos.provisioning import drop, provision
 from shared.adapters.cosmos.storage import CosmosStorage
+from shared.domain.activities import Activity, TimelineFilter, TimelinePosition
+from shared.domain.notes import Authoring, new_note
+from shared.ports.activities import CustomerKey
 from shared.ports.documents import PublishedDocument
+from shared.ports.idempotency import IdempotencyRecord
 from tests.bench.measure import Result, measure, print_table
 from tests.cosmos.harness import CosmosTestServer, unavailable_reason
 
 STORES, STAFF, CUSTOMERS = 200, 500, 1000
+# One customer with a long history, the case keyset paging is for.
+ACTIVITIES, NOTES = 2000, 200
+BUSY = CustomerKey("USRT", "C00001")
+NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
 def _seed(storage: CosmosStorage) -> None:
@@ -42,6 +51,21 @@ def _seed(storage: CosmosStorage) -> None:
         ]
     )
     storage.customers.upsert_many("USRT", [_customer(n, 0) for n in range(CUSTOMERS)])
+    for n in range(ACTIVITIES):
+        storage.activities.add(_activity(n, ("VISIT", "CALL", "EMAIL")[n % 3]))
+    for n in range(NOTES):
+        at = NOW + dt.timedelta(minutes=n)
+        authoring = Authoring("USRT", BUSY.customer_id, f"N{n:04d}", "alice", "A", "S001", at)
+        storage.notes.add(new_note(f"note {n}", authoring))
+
+
+def _activity(n: int, type_id: str) -> Activity:
+    """The busy customer's activities, on 400 distinct days: pages cross runs of ties."""
+    start = (NOW - dt.timedelta(days=n % 400)).strftime("%Y-%m-%dT10:00:00.000Z")
+    return Activity(
+        "USRT", BUSY.customer_id, f"{n:07d}", type_id, "Visit", "Tried on the spring collection",
+        start, None, None, None, None, "alice", "Alice Archer", "S001", start,
+    )  # fmt: skip
 
 
 def _customer(n: int, version: int) -> dict[str, Any]:
@@ -66,6 +90,18 @@ def _operations(storage: CosmosStorage) -> list[tuple[str, Callable[[int], Any],
     def lease(i: int) -> None:
         dist.acquire_lease("1040", f"run-{i}", float(i), 60)
         dist.release_lease("1040", f"run-{i}")
+
+    middle = TimelinePosition("2024-01-01T10:00:00.000Z", "")
+    recorded = iter(range(10**6, 2 * 10**6))
+
+    def record_with_key(i: int) -> None:
+        """What POST .../activities with an Idempotency-Key asks of the store."""
+        activity = _activity(next(recorded), "VISIT")
+        key, now, expires = f"k{i}", "2024-06-01T00:00:00.000Z", "2024-06-02T00:00:00.000Z"
+        reservation = IdempotencyRecord("alice", key, "fp", activity.activity_id, now, expires)
+        storage.idempotency.reserve(reservation, now)
+        storage.activities.add(activity)
+        storage.idempotency.complete("alice", key, 201, {"activityId": activity.activity_id})
 
     return [
         ("headquarters get (point read)", lambda i: hq.get("USRT", "store", "S001"), 300),
@@ -129,6 +165,34 @@ def _operations(storage: CosmosStorage) -> list[tuple[str, Callable[[int], Any],
             100,
         ),
         (f"customers count ({CUSTOMERS})", lambda i: customers.count("USRT"), 100),
+        (
+            f"timeline page of 50 ({ACTIVITIES} activities)",
+            lambda i: storage.activities.timeline(BUSY, TimelineFilter(), None, 50),
+            100,
+        ),
+        (
+            "timeline page of 50, deep in the history",
+            lambda i: storage.activities.timeline(BUSY, TimelineFilter(), middle, 50),
+            100,
+        ),
+        (
+            "timeline page of 50, one type",
+            lambda i: storage.activities.timeline(
+                BUSY, TimelineFilter(activity_type_id="EMAIL"), None, 50
+            ),
+            100,
+        ),
+        (
+            "record an activity",
+            lambda i: storage.activities.add(_activity(next(recorded), "CALL")),
+            200,
+        ),
+        ("record an activity with Idempotency-Key", record_with_key, 200),
+        (
+            f"notes page of 50 ({NOTES} notes)",
+            lambda i: storage.notes.page(BUSY, None, 50),
+            100,
+        ),
     ]
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The local Cosmos DB test server: @vercel/cosmosdb-server over TLS with our own certificate,
-// plus three fixes that make it answer as Cosmos DB does (docs/cosmos.md, "Test server gaps"):
+// plus four fixes that make it answer as Cosmos DB does (docs/cosmos.md, "Test server gaps"):
 //   1. reading a missing item answers 404 NotFound (the library throws and answers 500);
 //   2. `_etag` values are quoted strings, as Cosmos DB writes them (the library writes a bare
 //      UUID), so ETags round-trip exactly as they do against a real account;
 //   3. batch operations other than Create take the partition key from the request header, as
-//      Cosmos DB does (the library expects it on each operation and answers 500).
+//      Cosmos DB does (the library expects it on each operation and answers 500);
+//   4. an ORDER BY in the exact reverse of a composite index is served by that index, as on
+//      Cosmos DB (the library only accepts the index's own directions).
 // It also counts the requests it serves, per database, container and operation, so tests and
 // the benchmark can state how many Cosmos requests a storage operation costs:
 //   GET /__harness/requests          -> {"counts": {"<db>|<container>|<operation>": n}}
@@ -19,10 +21,17 @@
 "use strict";
 
 const fs = require("fs");
+const path = require("path");
 const { AsyncLocalStorage } = require("async_hooks");
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
 const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
 const documentOperations = require("@vercel/cosmosdb-server/lib/handler/_document-operations");
+// The query engine the server uses, resolved from the server's own dependencies.
+const queryHelpers = require(
+  require.resolve("@zeit/cosmosdb-query/lib/helpers", {
+    paths: [path.dirname(require.resolve("@vercel/cosmosdb-server/package.json"))]
+  })
+);
 
 const requestContext = new AsyncLocalStorage();
 
@@ -60,6 +69,21 @@ for (const name of ["upsertOperation", "replaceOperation", "readOperation", "del
     return original(collection, input);
   };
 }
+
+// Fix 4: offer every composite index in both its directions (a, b DESC also serves a DESC, b).
+const sortWithCompositeIndexes = queryHelpers.sort;
+// A path without an order is ascending, as on Cosmos DB.
+const withOrder = (index, flip) =>
+  index.map(p => {
+    const descending = (p.order === "descending") !== flip;
+    return { ...p, order: descending ? "descending" : "ascending" };
+  });
+queryHelpers.sort = (collection, getRid, compositeIndexes, ...orders) => {
+  const both = compositeIndexes
+    ? compositeIndexes.flatMap(index => [withOrder(index, false), withOrder(index, true)])
+    : compositeIndexes;
+  return sortWithCompositeIndexes(collection, getRid, both, ...orders);
+};
 
 const counts = new Map();
 const faults = [];

@@ -4,11 +4,17 @@ emulator's certificate). Other repositories rely on these guarantees."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from shared.adapters.cosmos import batches
 from shared.adapters.cosmos.database import CosmosDatabase
-from shared.domain.errors import Conflict
+from shared.adapters.cosmos.notes import revision_item_id
+from shared.adapters.cosmos.storage import CosmosStorage
+from shared.domain.errors import Conflict, PreconditionFailed
+from shared.domain.notes import Authoring, delete_note, edit_note, new_note
+from shared.ports.activities import CustomerKey
 from tests.cosmos.harness import CosmosTarget
 
 pytestmark = pytest.mark.real_cosmos
@@ -46,3 +52,24 @@ def test_a_query_with_a_partition_key_sees_only_that_partition(database: CosmosD
         partition_key="DEMF",
     )
     assert list(found) == []
+
+
+def test_a_note_edit_or_deletion_whose_revision_cannot_be_kept_changes_nothing(
+    cosmos_storage: CosmosStorage, database: CosmosDatabase
+) -> None:
+    """The note and its revision are one batch: no edit ever loses the text it replaced."""
+    customer = CustomerKey("USRT", "UC001")
+    at = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    note = cosmos_storage.notes.add(
+        new_note("first", Authoring("USRT", "UC001", "N1", "alice", "Alice", "S1", at))
+    )
+    # A revision 1 already in the way makes the batch's second operation fail.
+    database.container("activities").create(
+        {"id": revision_item_id("N1", 1), "customerKey": customer.partition_key, "type": "x"}
+    )
+    second, kept = edit_note(note, "second", "alice", "r1", at)
+    with pytest.raises(PreconditionFailed):
+        cosmos_storage.notes.replace(second, 1, kept)
+    with pytest.raises(PreconditionFailed):
+        cosmos_storage.notes.delete(customer, "N1", delete_note(note, "alice", "r1", at))
+    assert cosmos_storage.notes.get(customer, "N1") == note

@@ -55,6 +55,27 @@ def test_fixed_batches_take_the_partition_key_from_the_request(items: ContainerP
     assert [r["statusCode"] for r in results] == [201, 200]
 
 
+def test_fixed_an_order_by_in_reverse_of_a_composite_index_is_served(
+    database: CosmosDatabase, local_server: CosmosTestServer
+) -> None:
+    """distribution has (startedAt DESC, runId DESC); Cosmos DB serves the reverse too."""
+    runs = database.proxy().get_container_client("distribution")
+    for run_id, started in [("r1", "t1"), ("r2", "t2"), ("r0", "t1")]:
+        runs.create_item({"id": run_id, "jobId": "1040", "startedAt": started, "runId": run_id})
+    found = query(
+        runs,
+        "SELECT c.runId FROM c WHERE c.jobId = '1040' ORDER BY c.startedAt ASC, c.runId ASC",
+        partition_key="1040",
+    )
+    assert [r["runId"] for r in found] == ["r0", "r1", "r2"]
+    with pytest.raises(CosmosHttpResponseError):  # mixed directions: no index serves them
+        query(
+            runs,
+            "SELECT c.runId FROM c WHERE c.jobId = '1040' ORDER BY c.startedAt ASC, c.runId DESC",
+            partition_key="1040",
+        )
+
+
 # Gaps the harness leaves as they are: production code must not depend on them.
 
 

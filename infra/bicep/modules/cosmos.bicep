@@ -156,10 +156,47 @@ var containers = [
           order: 'descending'
         }
       ]
+      [
+        {
+          path: '/activityTypeId'
+          order: 'ascending'
+        }
+        {
+          path: '/startTime'
+          order: 'descending'
+        }
+        {
+          path: '/id'
+          order: 'descending'
+        }
+      ]
+      [
+        {
+          path: '/createdAt'
+          order: 'descending'
+        }
+        {
+          path: '/id'
+          order: 'descending'
+        }
+      ]
+      [
+        {
+          path: '/noteId'
+          order: 'ascending'
+        }
+        {
+          path: '/revision'
+          order: 'descending'
+        }
+      ]
     ]
     excludedPaths: [
       {
         path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
       }
     ]
     defaultTtl: null
@@ -171,6 +208,9 @@ var containers = [
     excludedPaths: [
       {
         path: '/"_etag"/?'
+      }
+      {
+        path: '/response/?'
       }
     ]
     defaultTtl: 86400

@@ -79,13 +79,34 @@ LAYOUT = DatabaseLayout(
         ContainerSpec(
             name="activities",
             partition_key="/customerKey",
-            composite_indexes=((("/startTime", "descending"), ("/id", "descending")),),
-            purpose="activities and notes, one logical partition per customer",
+            # Each index serves one ORDER BY of activities.py / notes.py, in both directions
+            # (newest first, and its exact reverse for upcoming appointments). An equality
+            # filter leads its index, so a rare activity type or one note's history is a range
+            # of the index, not a walk through the customer's whole timeline.
+            composite_indexes=(
+                # timeline: ORDER BY c.startTime DESC, c.id DESC
+                (("/startTime", "descending"), ("/id", "descending")),
+                # timeline of one type: ORDER BY c.activityTypeId, c.startTime DESC, c.id DESC
+                (
+                    ("/activityTypeId", "ascending"),
+                    ("/startTime", "descending"),
+                    ("/id", "descending"),
+                ),
+                # notes: ORDER BY c.createdAt DESC, c.id DESC
+                (("/createdAt", "descending"), ("/id", "descending")),
+                # note history: ORDER BY c.noteId, c.revision DESC
+                (("/noteId", "ascending"), ("/revision", "descending")),
+            ),
+            # Bodies are only ever read whole; queries use the top-level copies of their keys.
+            excluded_paths=('/"_etag"/?', "/body/*"),
+            purpose="activities, notes and note revisions, one logical partition per customer",
         ),
         ContainerSpec(
             name="idempotency",
             partition_key="/key",
             default_ttl=24 * 3600,
+            # Only point operations: the stored response is never filtered on.
+            excluded_paths=('/"_etag"/?', "/response/?"),
             purpose="first results of POSTs sent with Idempotency-Key, expiring after 24 hours",
         ),
         ContainerSpec(

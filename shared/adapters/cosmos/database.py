@@ -99,10 +99,18 @@ class CosmosContainer:
         partition_key: str,
         operations: list[dict[str, Any]],
         etag: str | None = None,
+        condition: str | None = None,
     ) -> dict[str, Any]:
+        """Patch; with `condition` ("FROM c WHERE ...") only if the item matches it (412 else)."""
+        guard: dict[str, Any] = {"filter_predicate": condition} if condition else {}
         with translated(f"patching {item_id} in {self.name}"):
             return self._proxy().patch_item(
-                item_id, partition_key, operations, timeout=self._timeout, **_if_match(etag)
+                item_id,
+                partition_key,
+                operations,
+                timeout=self._timeout,
+                **_if_match(etag),
+                **guard,
             )
 
     def delete(self, item_id: str, partition_key: str, etag: str | None = None) -> bool:

@@ -7,6 +7,8 @@ are not created here; provisioning does that (Bicep in Azure, `provisioning` loc
 
 from __future__ import annotations
 
+from shared.adapters.cosmos.activities import CosmosActivityRecords
+from shared.adapters.cosmos.alert_state import CosmosAlertStateStore
 from shared.adapters.cosmos.client import ClientConfig
 from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
@@ -16,6 +18,8 @@ from shared.adapters.cosmos.documents import (
     CosmosHeadquartersDocuments,
     CosmosPublishedDocuments,
 )
+from shared.adapters.cosmos.idempotency import CosmosIdempotencyStore
+from shared.adapters.cosmos.notes import CosmosNoteRecords
 from shared.settings import Settings
 
 
@@ -28,6 +32,12 @@ class CosmosStorage:
         self.published = CosmosPublishedDocuments(published, PublishedVersion(published))
         self.distribution = CosmosDistributionState(database.container("distribution"))
         self.customers = CosmosCustomerRecords(database.container("customers"))
+        self.alert_state = CosmosAlertStateStore(database.container("operations"))
+        # A customer's activities, notes and note revisions share one partition.
+        activities = database.container("activities")
+        self.activities = CosmosActivityRecords(activities)
+        self.notes = CosmosNoteRecords(activities)
+        self.idempotency = CosmosIdempotencyStore(database.container("idempotency"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:
