@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from shared.domain.text import fold
+
 LEGAL_ENTITY = "USRT"
 ASSOCIATE = [
     "view-client-book",
@@ -144,7 +146,7 @@ def customer_records(count: int = 300, seed: int = 42) -> list[dict[str, Any]]:
         record: dict[str, Any] = {
             "customerId": f"C{n:05d}",
             "name": f"{first} {last}",
-            "email": f"{first}.{last}{n}@example.com".lower().replace("'", ""),
+            "email": fold(f"{first}.{last}{n}@example.com").replace("'", ""),
             "phone": f"+1 206 555 {n:04d}",
             "addressBooks": [books[n % 3]] + (["WEST"] if n % 7 == 0 and n % 3 else []),
             "birthday": birthday.isoformat(),
