@@ -30,6 +30,7 @@ from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
 from shared.services.insights_configuration import InsightsAdministration, default_setup_check
 from shared.services.notes import NoteService
+from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
 from shared.settings import Settings, SettingsError, get_settings
 
@@ -53,6 +54,7 @@ class Services:
     notes: NoteService
     client_books: ClientBookService
     customers: CustomerService
+    privacy: PrivacyService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -116,6 +118,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         notes=NoteService(storage, clock, continuation),
         client_books=ClientBookService(storage, contexts, continuation, clock),
         customers=CustomerService(storage, contexts, continuation),
+        privacy=PrivacyService(storage, clock),
     )
 
 
