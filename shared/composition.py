@@ -29,6 +29,7 @@ from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
 from shared.services.insights_configuration import InsightsAdministration, default_setup_check
+from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
 from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
@@ -115,7 +116,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         idempotency=IdempotencyService(storage.idempotency, clock),
         activities=ActivityService(storage, published, clock, continuation),
-        notes=NoteService(storage, clock, continuation),
+        notes=NoteService(storage, clock, continuation, NoteReaders(storage, published, contexts)),
         client_books=ClientBookService(storage, contexts, continuation, clock),
         customers=CustomerService(storage, contexts, continuation),
         privacy=PrivacyService(storage, clock),
