@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from shared.domain.activities import Activity, TimelineFilter, TimelinePosition
 from shared.domain.client_books import BookHolding
 from shared.domain.customers import Customer
-from shared.domain.errors import PreconditionFailed
+from shared.domain.errors import NotFound, PreconditionFailed
 from shared.domain.notes import Note, NotePosition, NoteRevision
 from shared.ports.activities import CustomerKey, Page, RevisionPosition
 from shared.ports.client_books import AuditEntry, ClientBookRecords
@@ -93,9 +93,10 @@ class PrivacyService:
     # -- export ---------------------------------------------------------------------------
 
     def export(self, legal_entity: str, customer_id: str) -> CustomerExport:
-        key = require_customer(self._storage.customers, legal_entity, customer_id)
         stored = self._storage.customers.get(legal_entity, customer_id)
-        assert stored is not None
+        if stored is None:  # as require_customer answers: nothing about other legal entities
+            raise NotFound(f"no customer {customer_id!r} in {legal_entity}", resource="customer")
+        key = CustomerKey(legal_entity, customer_id)
         return CustomerExport(
             customer=stored,
             holdings=self._books.holdings_of(legal_entity, [customer_id]),
