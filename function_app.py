@@ -13,6 +13,7 @@ from functions import (
     distribution,
     notes,
     operations,
+    privacy,
     secret_expiry,
 )
 
@@ -30,5 +31,6 @@ for blueprint in (
     client_books.bp,
     customers.bp,
     admin_client_books.bp,
+    privacy.bp,
 ):
     app.register_functions(blueprint)

@@ -46,14 +46,14 @@ def _history(note_id: str, page: HistoryPage) -> NoteHistory:
     name="pos_list_notes",
     route=NOTES_ROUTE,
     method="GET",
-    summary="The customer's notes, newest first, paged",
+    summary="The customer's notes the caller may read (notesVisibility), newest first, paged",
     response_model=NoteList,
     query=PAGING,
     **POS,
 )
 def list_notes(request: ApiRequest) -> NoteList:
-    page = request.services.notes.list(
-        store_staff(request).legal_entity,
+    page = request.services.notes.list_for(
+        store_staff(request),
         route_id(request, "customerId"),
         request.page_size(),
         request.continuation_token(),
@@ -97,7 +97,7 @@ def add_note(request: ApiRequest) -> ApiResponse:
 )
 def get_note(request: ApiRequest) -> ApiResponse:
     note = request.services.notes.get(
-        store_staff(request).legal_entity,
+        store_staff(request),
         route_id(request, "customerId"),
         route_id(request, "noteId"),
     )

@@ -29,7 +29,9 @@ from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
 from shared.services.insights_configuration import InsightsAdministration, default_setup_check
+from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
+from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
 from shared.settings import Settings, SettingsError, get_settings
 
@@ -53,6 +55,7 @@ class Services:
     notes: NoteService
     client_books: ClientBookService
     customers: CustomerService
+    privacy: PrivacyService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -113,9 +116,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         idempotency=IdempotencyService(storage.idempotency, clock),
         activities=ActivityService(storage, published, clock, continuation),
-        notes=NoteService(storage, clock, continuation),
+        notes=NoteService(storage, clock, continuation, NoteReaders(storage, published, contexts)),
         client_books=ClientBookService(storage, contexts, continuation, clock),
         customers=CustomerService(storage, contexts, continuation),
+        privacy=PrivacyService(storage, clock),
     )
 
 

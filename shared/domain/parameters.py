@@ -9,6 +9,12 @@ from pydantic import Field, StringConstraints
 from shared.domain.model_base import DomainModel, Identifier
 
 MAX_CARD_MEASURES = 3
+# Who reads a customer's notes: every associate of the legal entity (the seed's rule), or
+# only the associate whose book holds the customer, store managers over that book, and the
+# note's author. Activities keep legal-entity visibility either way.
+NotesVisibility = Literal["legal-entity", "book-owner-and-managers"]
+NOTES_FOR_LEGAL_ENTITY: NotesVisibility = "legal-entity"
+NOTES_FOR_BOOK_OWNER_AND_MANAGERS: NotesVisibility = "book-owner-and-managers"
 
 
 class NumberSequence(DomainModel):
@@ -40,4 +46,11 @@ class ClientelingParameters(DomainModel):
     number_sequence: NumberSequence = Field(default_factory=NumberSequence)
     attribute_group_id: Identifier | None = None
     allow_multiple_client_books: bool = False
+    notes_visibility: NotesVisibility = Field(
+        default=NOTES_FOR_LEGAL_ENTITY,
+        description="legal-entity: every associate of the legal entity reads a customer's"
+        " notes; book-owner-and-managers: the associate whose client book holds the customer,"
+        " store managers (manage-store-client-books) whose store client book includes that"
+        " book, and each note's author",
+    )
     insights: InsightsParameters = Field(default_factory=InsightsParameters)

@@ -5,8 +5,8 @@ customer's records, ordered by an index and continued by keyset (start strictly 
 last row shown), never by offset. In Cosmos DB the partition key `/customerKey` is
 `{legalEntity}|{customerId}` and the composite index (startTime desc, id desc) serves the
 timeline, so each page is ONE single-partition query however many activities a customer has.
-Nothing here deletes a customer's activities or notes wholesale: removing a customer from a
-client book leaves them in place.
+Removing a customer from a client book leaves them in place; only a privacy erasure deletes
+a customer's activities and notes wholesale (`erase`), in bounded slices.
 """
 
 from __future__ import annotations
@@ -32,6 +32,24 @@ class CustomerKey:
 
 
 @dataclass(frozen=True)
+class RevisionPosition:
+    """Keyset position in the stream of all revisions: the last (note id, revision) shown."""
+
+    note_id: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class ErasedNotes:
+    notes: int
+    revisions: int
+
+    @property
+    def total(self) -> int:
+        return self.notes + self.revisions
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[T]
     has_more: bool  # another page follows the last item
@@ -51,6 +69,11 @@ class ActivityRecords(Protocol):
         limit: int,
     ) -> Page[Activity]:
         """Up to `limit` activities in `selection.order`, strictly after `after`."""
+        ...
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        """Delete up to `limit` of the customer's activities and say how many went. An
+        erasure calls it until it answers 0, so no single call grows with the history."""
         ...
 
 
@@ -79,4 +102,16 @@ class NoteRecords(Protocol):
         self, customer: CustomerKey, note_id: str, below_revision: int | None, limit: int
     ) -> Page[NoteRevision]:
         """The note's earlier texts, newest first, with revision numbers below the given one."""
+        ...
+
+    def revisions(
+        self, customer: CustomerKey, after: RevisionPosition | None, limit: int
+    ) -> Page[NoteRevision]:
+        """Every kept revision of the customer's notes, deleted notes' included, by note id
+        ascending and revision descending, strictly after `after` (exports)."""
+        ...
+
+    def erase(self, customer: CustomerKey, limit: int) -> ErasedNotes:
+        """Delete up to `limit` of the customer's notes and revisions together (notes first)
+        and say how many of each went; called until nothing is left."""
         ...

@@ -1,4 +1,6 @@
-"""Notes on a customer: everyone in the legal entity reads them, only the author changes them.
+"""Notes on a customer: only the author changes them. Who reads them follows the
+`notesVisibility` parameter (`NoteReaders`): the whole legal entity by default, or the
+customer's book owner, the store managers over that book and each note's author.
 
 Every edit and the deletion keep the replaced text as a revision; the author reads the
 history on the POS, admins read it from headquarters (also after the note was deleted).
@@ -30,6 +32,11 @@ from shared.ports.activities import CustomerKey
 from shared.ports.clock import Clock
 from shared.ports.storage import Storage
 from shared.services.customer_scope import require_customer
+from shared.services.note_readers import NoteReaders
+
+# Store pages one request reads while picking out a restricted reader's own notes: a page
+# may come back short (with a token) rather than a request walking a long history.
+MAX_SCANNED_PAGES = 5
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,17 @@ def _scope(kind: str, *parts: str) -> str:
 
 
 class NoteService:
-    def __init__(self, storage: Storage, clock: Clock, continuation: ContinuationCodec) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        continuation: ContinuationCodec,
+        readers: NoteReaders,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._continuation = continuation
+        self._readers = readers
 
     def new_note_id(self) -> str:
         return time_ordered_id(self._clock.now())
@@ -78,23 +92,52 @@ class NoteService:
     def list(
         self, legal_entity: str, customer_id: str, page_size: int, token: str | None
     ) -> NotePage:
-        """Newest first, paged."""
+        """Every note, newest first, paged (headquarters)."""
         customer = require_customer(self._storage.customers, legal_entity, customer_id)
-        scope = _scope("notes", legal_entity, customer_id)
+        return self._page(customer, None, page_size, token)
+
+    def list_for(
+        self, staff: StaffContext, customer_id: str, page_size: int, token: str | None
+    ) -> NotePage:
+        """The notes the caller may read, newest first, paged (POS)."""
+        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        author = self._readers.only_author(staff, customer_id)
+        return self._page(customer, author, page_size, token)
+
+    def _page(
+        self, customer: CustomerKey, author: str | None, page_size: int, token: str | None
+    ) -> NotePage:
+        """A page of notes, of one author only if `author` is given. The position is the
+        last note read from the store, shown or not, so the next page goes on from there."""
+        scope = _scope("notes", customer.legal_entity, customer.customer_id)
         position = self._continuation.decode(token, scope)
         after = NotePosition.from_token(position) if position is not None else None
-        page = self._storage.notes.page(customer, after, page_size)
-        next_token = None
-        if page.has_more and page.items:
-            last = page.items[-1]
-            next_token = self._continuation.encode(
-                NotePosition(last.created_at, last.note_id).to_token(), scope
-            )
-        return NotePage(page.items, next_token)
+        shown: list[Note] = []
+        more = False
+        for _ in range(MAX_SCANNED_PAGES):
+            page = self._storage.notes.page(customer, after, page_size)
+            for index, note in enumerate(page.items):
+                after = NotePosition(note.created_at, note.note_id)
+                if author is None or note.author_staff_id == author:
+                    shown.append(note)
+                if len(shown) == page_size:
+                    more = page.has_more or index < len(page.items) - 1
+                    break
+            else:
+                more = page.has_more
+            if len(shown) == page_size or not more:
+                break
+        next_token = self._continuation.encode(after.to_token(), scope) if more and after else None
+        return NotePage(shown, next_token)
 
-    def get(self, legal_entity: str, customer_id: str, note_id: str) -> Note:
-        customer = require_customer(self._storage.customers, legal_entity, customer_id)
-        return self._require_note(customer, note_id)
+    def get(self, staff: StaffContext, customer_id: str, note_id: str) -> Note:
+        """One note the caller may read; another's note they may not read is not found."""
+        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        note = self._require_note(customer, note_id)
+        author = self._readers.only_author(staff, customer_id)
+        if author is not None and note.author_staff_id != author:
+            raise NotFound(f"no note {note_id!r} for customer {customer_id}")
+        return note
 
     def edit(
         self, staff: StaffContext, customer_id: str, note_id: str, text: str, if_match: str

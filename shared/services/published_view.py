@@ -150,5 +150,11 @@ class PublishedCache:
             self._checked_at = now
             return self._view
 
+    def last_checked(self) -> PublishedView:
+        """The view as of the latest version check, without another read: for a second look
+        within a request whose access check has just called `current()`."""
+        view = self._view
+        return view if view is not None else self.current()
+
     def invalidate(self) -> None:
         self._checked_at = 0.0

@@ -45,7 +45,7 @@ class CosmosActivityRecords:
             return activity
         except Conflict:
             stored = self._container.read(item["id"], item["customerKey"])
-            if stored is None:  # activities are never deleted: the conflict was not ours
+            if stored is None:  # only an erasure deletes activities: the conflict was not ours
                 raise
             return Activity(**stored["body"])
 
@@ -84,6 +84,30 @@ class CosmosActivityRecords:
             self._container, "c.body", where, order_by, parameters, customer.partition_key, limit
         )
         return Page([Activity(**row["body"]) for row in rows], has_more)
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        """One query for up to `limit` ids in the customer's partition, then point deletes."""
+        return erase_items(self._container, customer, (ITEM_TYPE,), limit)
+
+
+def erase_items(
+    container: CosmosContainer, customer: CustomerKey, types: tuple[str, ...], limit: int
+) -> int:
+    """Delete up to `limit` items of these types in the customer's partition (any order)."""
+    if limit <= 0:
+        return 0
+    ids = [
+        row["id"]
+        for row in container.query(
+            f"SELECT TOP {int(limit)} c.id FROM c WHERE c.customerKey = @key"
+            " AND ARRAY_CONTAINS(@types, c.type)",
+            {"@key": customer.partition_key, "@types": list(types)},
+            partition_key=customer.partition_key,
+            page_size=int(limit),
+        )
+    ]
+    # An item already gone (a concurrent erasure) is as good as deleted: not counted.
+    return sum(container.delete(item_id, customer.partition_key) for item_id in ids)
 
 
 def _item(activity: Activity) -> dict[str, Any]:

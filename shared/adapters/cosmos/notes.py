@@ -19,11 +19,12 @@ import dataclasses
 from typing import Any
 
 from shared.adapters.cosmos import batches
+from shared.adapters.cosmos.activities import erase_items
 from shared.adapters.cosmos.database import CosmosContainer, Operation
 from shared.adapters.cosmos.keyset import Keyset, one_page
 from shared.domain.errors import ClientelingError, Conflict, NotFound, PreconditionFailed
 from shared.domain.notes import Note, NotePosition, NoteRevision, RevisionChange, note_etag
-from shared.ports.activities import CustomerKey, Page
+from shared.ports.activities import CustomerKey, ErasedNotes, Page, RevisionPosition
 
 NOTE_TYPE = "note"
 REVISION_TYPE = "revision"
@@ -145,6 +146,35 @@ class CosmosNoteRecords:
             limit,
         )
         return Page([_revision(row) for row in rows], has_more)
+
+    def revisions(
+        self, customer: CustomerKey, after: RevisionPosition | None, limit: int
+    ) -> Page[NoteRevision]:
+        """Every revision of the partition, over the same (noteId, revision desc) index."""
+        where = ["c.customerKey = @key", "c.type = @type"]
+        parameters: dict[str, Any] = {"@key": customer.partition_key, "@type": REVISION_TYPE}
+        if after is not None:
+            where.append(
+                "(c.noteId > @afterNote OR (c.noteId = @afterNote AND c.revision < @afterRev))"
+            )
+            parameters["@afterNote"] = after.note_id
+            parameters["@afterRev"] = after.revision
+        rows, has_more = one_page(
+            self._container,
+            "c.body",
+            where,
+            ["c.noteId ASC", "c.revision DESC"],
+            parameters,
+            customer.partition_key,
+            limit,
+        )
+        return Page([_revision(row) for row in rows], has_more)
+
+    def erase(self, customer: CustomerKey, limit: int) -> ErasedNotes:
+        """Notes first, then revisions: each a query for ids and point deletes."""
+        notes = erase_items(self._container, customer, (NOTE_TYPE,), limit)
+        revisions = erase_items(self._container, customer, (REVISION_TYPE,), limit - notes)
+        return ErasedNotes(notes, revisions)
 
 
 def _miss(item: dict[str, Any] | None, note_id: str) -> ClientelingError:

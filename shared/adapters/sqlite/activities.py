@@ -83,3 +83,12 @@ class SqliteActivityRecords:
             .fetchall()
         )
         return Page([_activity(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM activities WHERE legal_entity=? AND customer_id=? AND activity_id IN"
+                " (SELECT activity_id FROM activities WHERE legal_entity=? AND customer_id=?"
+                " LIMIT ?)",
+                (customer.legal_entity, customer.customer_id) * 2 + (limit,),
+            ).rowcount

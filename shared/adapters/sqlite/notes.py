@@ -10,7 +10,7 @@ from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.json_columns import dump, load
 from shared.domain.errors import NotFound, PreconditionFailed
 from shared.domain.notes import Note, NotePosition, NoteRevision, RevisionChange, note_etag
-from shared.ports.activities import CustomerKey, Page
+from shared.ports.activities import CustomerKey, ErasedNotes, Page, RevisionPosition
 
 
 def _note(row: sqlite3.Row) -> Note:
@@ -151,3 +151,38 @@ class SqliteNoteRecords:
             .fetchall()
         )
         return Page([_revision(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def revisions(
+        self, customer: CustomerKey, after: RevisionPosition | None, limit: int
+    ) -> Page[NoteRevision]:
+        where = "legal_entity=? AND customer_id=?"
+        args: list[Any] = [customer.legal_entity, customer.customer_id]
+        if after is not None:
+            where += " AND (note_id>? OR (note_id=? AND revision<?))"
+            args.extend((after.note_id, after.note_id, after.revision))
+        rows = (
+            self._db.connection()
+            .execute(
+                f"SELECT body FROM note_revisions WHERE {where}"
+                " ORDER BY note_id ASC, revision DESC LIMIT ?",
+                (*args, limit + 1),
+            )
+            .fetchall()
+        )
+        return Page([_revision(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def erase(self, customer: CustomerKey, limit: int) -> ErasedNotes:
+        key = (customer.legal_entity, customer.customer_id)
+        with self._db.transaction() as conn:
+            notes = conn.execute(
+                "DELETE FROM notes WHERE legal_entity=? AND customer_id=? AND note_id IN"
+                " (SELECT note_id FROM notes WHERE legal_entity=? AND customer_id=? LIMIT ?)",
+                (*key, *key, limit),
+            ).rowcount
+            revisions = conn.execute(
+                "DELETE FROM note_revisions WHERE legal_entity=? AND customer_id=?"
+                " AND (note_id, revision) IN (SELECT note_id, revision FROM note_revisions"
+                " WHERE legal_entity=? AND customer_id=? LIMIT ?)",
+                (*key, *key, limit - notes),
+            ).rowcount
+        return ErasedNotes(notes, revisions)
