@@ -4,7 +4,6 @@ ID stand-in and reads measures from a local Dataverse stand-in."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -17,17 +16,16 @@ from shared.adapters.identity.local_signing import LocalSigningKey
 from shared.composition import reset_services
 from shared.settings import reset_settings
 from tests.fakes.customer_insights import FakeCustomerInsights
-from tests.fakes.identity import TENANT, FakeIdentityProvider
+from tests.fakes.identity import FakeIdentityProvider
 from tests.fakes.tls import TlsFiles, make_tls_files
 from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
 from tests.support.api_client import ApiClient
+from tests.support.card_insights import name_the_secret, turn_off, turn_on, write_local_secret
 from tests.support.movable_clock import MovableClock, install_clock
 from tests.support.world import World, add_to_book, pos_path
 
-ADMIN = "/api/admin/USRT"
 MY_BOOK = pos_path("S1", "client-book/customers")
 SECRET_VALUE = "card-secret-value-never-logged"
-REFERENCE = "vault://kv-contoso/insights-client-secret"
 TIMEOUT_SECONDS = 0.5
 FIRST_ATTRIBUTE = {
     "kind": "attribute",
@@ -73,9 +71,7 @@ def world(
     monkeypatch: pytest.MonkeyPatch,
 ) -> World:
     secrets_file = env / "secrets.json"
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=90)
-    entry = {"value": SECRET_VALUE, "enabled": True, "expiresOn": expires.isoformat()}
-    secrets_file.write_text(json.dumps({"kv-contoso/insights-client-secret": entry}))
+    write_local_secret(secrets_file, SECRET_VALUE)
     monkeypatch.setenv("SECRETS_MODE", "local")
     monkeypatch.setenv("LOCAL_SECRETS_FILE", str(secrets_file))
     monkeypatch.setenv("INSIGHTS_AUTHORITY_HOST", identity.authority_host)
@@ -84,26 +80,8 @@ def world(
     reset_settings()
     reset_services()
     built = World(api, signing_key)
-    built.ok(built.admin.put(f"{ADMIN}/key-vault", json={"secrets": {"insights": REFERENCE}}))
+    name_the_secret(built)
     return built.build(customers_per_entity=60)
-
-
-def turn_on(world: World, platform: FakeCustomerInsights, measures: list[str]) -> None:
-    """An admin selects measures, turns Insights on (the setup check passes) and publishes."""
-    world.ok(world.admin.post(f"{ADMIN}/insights/disable"))
-    current = world.admin.get(f"{ADMIN}/parameters")
-    body = current.json
-    body["insights"] = {
-        "applicationId": APP_ID,
-        "tenantId": TENANT,
-        "secretName": "insights",
-        "dataverseUrl": platform.org_url,
-        "alternateCustomerId": ALTERNATE_ID,
-        "measures": measures,
-    }
-    world.ok(world.admin.put(f"{ADMIN}/parameters", json=body, headers={"If-Match": current.etag}))
-    world.ok(world.admin.post(f"{ADMIN}/insights/enable"))
-    world.publish()
 
 
 def my_book(world: World, **params: Any) -> list[dict[str, Any]]:
@@ -172,8 +150,7 @@ def test_insights_off_says_disabled_and_asks_nothing(
     assert card["insights"] == {"status": "disabled"}
     assert card["properties"][0] == FIRST_ATTRIBUTE
     turn_on(world, platform, ["ChurnRisk"])
-    world.ok(world.admin.post(f"{ADMIN}/insights/disable"))
-    world.publish()
+    turn_off(world)
     before = len(platform.data_requests())
     assert my_book(world)[0]["insights"] == {"status": "disabled"}
     assert len(platform.data_requests()) == before
