@@ -96,7 +96,7 @@ def measure(name: str, value: Any) -> dict[str, Any]:
 def test_two_measures_then_the_attribute_with_display_order_1(
     world: World, platform: FakeCustomerInsights
 ) -> None:
-    turn_on(world, platform, ["ChurnRisk", "LifetimeSpend"])
+    turn_on(world, platform.org_url, ["ChurnRisk", "LifetimeSpend"])
     add_to_book(world, "alice", ["UC003", "UC004"], "S1")
     uc003, uc004 = my_book(world)
     assert uc003["properties"] == [
@@ -113,14 +113,14 @@ def test_two_measures_then_the_attribute_with_display_order_1(
 def test_three_measures_fill_the_card_and_a_change_is_seen_once_published(
     world: World, platform: FakeCustomerInsights
 ) -> None:
-    turn_on(world, platform, ["ChurnRisk", "LifetimeSpend"])
+    turn_on(world, platform.org_url, ["ChurnRisk", "LifetimeSpend"])
     add_to_book(world, "alice", ["UC003"], "S1")
     assert [p["kind"] for p in my_book(world)[0]["properties"]] == [
         "measure",
         "measure",
         "attribute",
     ]
-    turn_on(world, platform, ["NextBestAction", "ChurnRisk", "LifetimeSpend"])
+    turn_on(world, platform.org_url, ["NextBestAction", "ChurnRisk", "LifetimeSpend"])
     assert my_book(world)[0]["properties"] == [
         measure("NextBestAction", "Call"),
         measure("ChurnRisk", 0.03),
@@ -129,7 +129,7 @@ def test_three_measures_fill_the_card_and_a_change_is_seen_once_published(
 
 
 def test_every_card_view_carries_the_measures(world: World, platform: FakeCustomerInsights) -> None:
-    turn_on(world, platform, ["ChurnRisk"])
+    turn_on(world, platform.org_url, ["ChurnRisk"])
     add_to_book(world, "alice", ["UC003"], "S1")
     alice = world.as_staff("alice")
     store_book = world.ok(alice.get(pos_path("S1", "store-client-book/customers")))
@@ -149,7 +149,7 @@ def test_insights_off_says_disabled_and_asks_nothing(
     card = my_book(world)[0]
     assert card["insights"] == {"status": "disabled"}
     assert card["properties"][0] == FIRST_ATTRIBUTE
-    turn_on(world, platform, ["ChurnRisk"])
+    turn_on(world, platform.org_url, ["ChurnRisk"])
     turn_off(world)
     before = len(platform.data_requests())
     assert my_book(world)[0]["insights"] == {"status": "disabled"}
@@ -160,7 +160,7 @@ def test_insights_off_says_disabled_and_asks_nothing(
 def test_a_failing_platform_leaves_cards_fast_with_attributes_only(
     world: World, platform: FakeCustomerInsights, outage: str
 ) -> None:
-    turn_on(world, platform, ["ChurnRisk", "LifetimeSpend"])
+    turn_on(world, platform.org_url, ["ChurnRisk", "LifetimeSpend"])
     add_to_book(world, "alice", ["UC003"], "S1")
     if outage == "down":
         platform.server.stop()
@@ -177,7 +177,7 @@ def test_a_failing_platform_leaves_cards_fast_with_attributes_only(
 def test_the_breaker_opens_then_closes_when_the_platform_is_back(
     world: World, platform: FakeCustomerInsights
 ) -> None:
-    turn_on(world, platform, ["ChurnRisk"])
+    turn_on(world, platform.org_url, ["ChurnRisk"])
     add_to_book(world, "alice", ["UC003"], "S1")
     clock = MovableClock()
     install_clock(clock)
@@ -197,7 +197,7 @@ def test_the_breaker_opens_then_closes_when_the_platform_is_back(
 def test_a_page_of_50_cards_costs_at_most_two_platform_calls(
     world: World, platform: FakeCustomerInsights
 ) -> None:
-    turn_on(world, platform, ["ChurnRisk", "LifetimeSpend"])
+    turn_on(world, platform.org_url, ["ChurnRisk", "LifetimeSpend"])
     ids = [f"UC{n:03d}" for n in [*range(1, 4), *range(5, 61)]]
     add_to_book(world, "alice", ids, "S1")
     before = len(platform.data_requests())
@@ -215,7 +215,7 @@ def test_no_secret_value_reaches_the_logs(
     world: World, platform: FakeCustomerInsights, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    turn_on(world, platform, ["ChurnRisk"])
+    turn_on(world, platform.org_url, ["ChurnRisk"])
     add_to_book(world, "alice", ["UC003"], "S1")
     assert my_book(world)[0]["insights"] == {"status": "ok"}
     platform.failing_status = 503

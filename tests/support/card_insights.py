@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import TENANT
 from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID
 from tests.support.world import World
@@ -27,7 +26,7 @@ def name_the_secret(world: World) -> None:
     world.ok(world.admin.put(f"{ADMIN}/key-vault", json={"secrets": {"insights": REFERENCE}}))
 
 
-def turn_on(world: World, platform: FakeCustomerInsights, measures: list[str]) -> None:
+def turn_on(world: World, org_url: str, measures: list[str]) -> None:
     """Select measures, turn Insights on (the setup check must pass) and publish."""
     world.ok(world.admin.post(f"{ADMIN}/insights/disable"))
     current = world.admin.get(f"{ADMIN}/parameters")
@@ -36,7 +35,7 @@ def turn_on(world: World, platform: FakeCustomerInsights, measures: list[str]) -
         "applicationId": APP_ID,
         "tenantId": TENANT,
         "secretName": "insights",
-        "dataverseUrl": platform.org_url,
+        "dataverseUrl": org_url,
         "alternateCustomerId": ALTERNATE_ID,
         "measures": measures,
     }
