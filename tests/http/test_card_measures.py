@@ -195,7 +195,7 @@ def test_the_breaker_opens_then_closes_when_the_platform_is_back(
 
 
 def test_a_page_of_50_cards_costs_at_most_two_platform_calls(
-    world: World, platform: FakeCustomerInsights
+    world: World, platform: FakeCustomerInsights, identity: FakeIdentityProvider
 ) -> None:
     turn_on(world, platform.org_url, ["ChurnRisk", "LifetimeSpend"])
     ids = [f"UC{n:03d}" for n in [*range(1, 4), *range(5, 61)]]
@@ -207,8 +207,10 @@ def test_a_page_of_50_cards_costs_at_most_two_platform_calls(
     assert all(c["properties"][0]["value"] is not None for c in cards)
     assert len(platform.data_requests()) - before <= 2
     before = len(platform.data_requests())
+    signed_in = len(identity.token_requests())
     my_book(world, pageSize=50)
     assert len(platform.data_requests()) == before  # answers are cached for a while
+    assert len(identity.token_requests()) == signed_in  # the same client, token and all
 
 
 def test_no_secret_value_reaches_the_logs(
