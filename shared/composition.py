@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
 from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenValidator
+from shared.insights.client import InsightsClient
+from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.paging import ContinuationCodec
-from shared.ports.card_measures import NoMeasureSource
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Storage
 from shared.secrets.factory import secret_resolver_from_settings
@@ -29,6 +31,7 @@ from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
 from shared.services.insights_configuration import InsightsAdministration, default_setup_check
+from shared.services.insights_measures import InsightsMeasureSource
 from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
 from shared.services.privacy import PrivacyService
@@ -56,6 +59,7 @@ class Services:
     client_books: ClientBookService
     customers: CustomerService
     privacy: PrivacyService
+    card_measures: InsightsMeasureSource
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -90,6 +94,29 @@ def continuation_key(settings: Settings) -> bytes:
     return path.read_text().strip().encode("utf-8")
 
 
+def build_card_measures(
+    settings: Settings, published: PublishedCache, resolver: SecretResolver, clock: Clock
+) -> InsightsMeasureSource:
+    """Insights measures for cards, from the published parameters and Key Vault settings."""
+    tuning = InsightsTuning.from_settings(settings.raw)
+    tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
+    # The app's clock, so a test can move past the breaker's cool-down; with the system clock
+    # a wall-clock step only shortens or lengthens one cool-down or cache lifetime.
+    seconds = time.monotonic if isinstance(clock, SystemClock) else lambda: clock.now().timestamp()
+
+    def make_client(insights: InsightsSettings) -> InsightsClient:
+        return InsightsClient(
+            insights, resolver, tuning=tuning, tls_verify=tls_verify, clock=seconds
+        )
+
+    return InsightsMeasureSource(
+        lambda legal_entity: published.current().entity(legal_entity).key_vault,
+        settings.raw,
+        make_client,
+        wait_seconds=tuning.timeout_seconds,
+    )
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     storage = build_storage(settings)
@@ -98,7 +125,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     secrets = secret_resolver_from_settings(settings.raw)
     tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
     continuation = ContinuationCodec(continuation_key(settings))
-    contexts = ClientelingContexts(published, NoMeasureSource())
+    card_measures = build_card_measures(settings, published, secrets, clock)
+    contexts = ClientelingContexts(published, card_measures)
     return Services(
         settings=settings,
         clock=clock,
@@ -120,6 +148,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         client_books=ClientBookService(storage, contexts, continuation, clock),
         customers=CustomerService(storage, contexts, continuation),
         privacy=PrivacyService(storage, clock),
+        card_measures=card_measures,
     )
 
 
@@ -142,4 +171,5 @@ def reset_services(replacement: Services | None = None) -> None:
     with _lock:
         if _services is not None and _services is not replacement:
             _services.storage.close()
+            _services.card_measures.close()
         _services = replacement

@@ -59,6 +59,10 @@ class InsightsClient:
         self._tokens = InsightsTokenProvider(settings, resolver, session=session)
         self._measures: ExpiringCache[CustomerMeasures] = ExpiringCache(tuning.cache_seconds, clock)
         self._labels: ExpiringCache[dict[str, str]] = ExpiringCache(tuning.cache_seconds, clock)
+        # Our customer id (case-folded) -> platform id; "" for no profile (yet), which is
+        # asked again as often as measures are.
+        self._profiles: ExpiringCache[str] = ExpiringCache(tuning.profile_cache_seconds, clock)
+        self._no_profile: ExpiringCache[str] = ExpiringCache(tuning.cache_seconds, clock)
         self._breaker = breaker or CircuitBreaker(clock=clock)
         self._max_url_length = max_url_length
         self._max_workers = max_workers
@@ -127,11 +131,28 @@ class InsightsClient:
         return results
 
     def _insights_ids(self, customer_ids: list[str], token: str) -> dict[str, str]:
-        chunks = chunk_by_url_length(customer_ids, self._route.profiles_url, self._max_url_length)
         found: dict[str, str] = {}
+        unknown: list[str] = []
+        for customer_id in customer_ids:
+            key = customer_id.casefold()
+            known = self._profiles.get(key)
+            if known is not None:
+                found[key] = known
+            elif self._no_profile.get(key) is None:
+                unknown.append(customer_id)
+        if not unknown:
+            return found
+        chunks = chunk_by_url_length(unknown, self._route.profiles_url, self._max_url_length)
+        looked_up: dict[str, str] = {}
         for rows in self._get_all(chunks, self._route.profiles_url, token):
-            found.update(self._route.insights_ids(rows))
-        return found
+            looked_up.update(self._route.insights_ids(rows))
+        for customer_id in unknown:
+            key = customer_id.casefold()
+            if key in looked_up:
+                self._profiles.put(key, looked_up[key])
+            else:
+                self._no_profile.put(key, "")
+        return {**found, **looked_up}
 
     def _values(self, insights_ids: list[str], token: str) -> dict[str, dict[str, MeasureValue]]:
         if not insights_ids or not self._settings.measure_names:

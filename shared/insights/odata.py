@@ -51,13 +51,20 @@ def chunk_by_url_length(
 
     A single value that alone exceeds the limit still gets its own group: the server decides.
     """
+    # The URL only grows as values are added, so the longest prefix that fits is found by
+    # bisection: a page's worth of ids costs one URL build, not one per id.
     chunks: list[list[str]] = []
-    current: list[str] = []
-    for value in values:
-        if current and len(build_url([*current, value])) > max_length:
-            chunks.append(current)
-            current = []
-        current.append(value)
-    if current:
-        chunks.append(current)
+    rest = list(values)
+    while rest:
+        fits, too_long = 1, len(rest) + 1
+        if len(build_url(rest)) <= max_length:
+            fits = len(rest)
+        while fits + 1 < too_long and fits < len(rest):
+            middle = (fits + too_long) // 2
+            if len(build_url(rest[:middle])) <= max_length:
+                fits = middle
+            else:
+                too_long = middle
+        chunks.append(rest[:fits])
+        rest = rest[fits:]
     return chunks

@@ -85,10 +85,14 @@ class InsightsTuning:
 
     timeout_seconds: float = 3.0
     cache_seconds: float = 300.0
+    # Which platform profile holds a customer changes only when profiles are unified again;
+    # knowing it saves a page one of its two sequential calls.
+    profile_cache_seconds: float = 3600.0
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, str]) -> InsightsTuning:
         return cls(
             timeout_seconds=read_number(settings, "INSIGHTS_TIMEOUT_SECONDS", minimum=0.1),
             cache_seconds=read_number(settings, "INSIGHTS_CACHE_SECONDS"),
+            profile_cache_seconds=read_number(settings, "INSIGHTS_PROFILE_CACHE_SECONDS"),
         )

@@ -14,6 +14,12 @@ from shared.domain.parameters import InsightsParameters
 class MeasureReading:
     status: InsightsStatus
     values: Mapping[str, Sequence[MeasureValue]] = field(default_factory=dict)
+    # Customers whose status differs from `status` (e.g. answered from the cache while the
+    # platform failed for the others).
+    statuses: Mapping[str, InsightsStatus] = field(default_factory=dict)
+
+    def status_of(self, customer_id: str) -> InsightsStatus:
+        return self.statuses.get(customer_id, self.status)
 
 
 class CardMeasures(Protocol):
@@ -26,7 +32,7 @@ class CardMeasures(Protocol):
 
 
 class NoMeasureSource:
-    """No Insights client is plugged in yet: cards say so and carry attributes only."""
+    """No Insights client is plugged in: cards say so and carry attributes only."""
 
     def for_customers(
         self, legal_entity: str, settings: InsightsParameters, customer_ids: Sequence[str]

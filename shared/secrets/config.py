@@ -21,6 +21,7 @@ SETTINGS: dict[str, str | None] = {
     "LOCAL_SECRETS_FILE": ".local/secrets.json",
     "INSIGHTS_TIMEOUT_SECONDS": "3",
     "INSIGHTS_CACHE_SECONDS": "300",
+    "INSIGHTS_PROFILE_CACHE_SECONDS": "3600",
     "ALERT_WEBHOOK_URL": None,
     "ALERT_TEAMS_WEBHOOK_URL": None,
     "ALERT_SLACK_WEBHOOK_URL": None,

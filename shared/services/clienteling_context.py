@@ -95,7 +95,7 @@ class ClientelingContext:
                 holders.get(source.customer_id, []),
                 self.group,
                 reading.values.get(source.customer_id, []),
-                reading.status,
+                reading.status_of(source.customer_id),
                 self.multiple_books,
             )
             for source in sources

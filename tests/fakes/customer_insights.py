@@ -77,6 +77,9 @@ class FakeCustomerInsights:
         self.measure_catalog = measure_catalog
         self.customers: list[Customer] = []
         self.filters_seen: list[list[tuple[str, str]]] = []
+        # Knobs: seconds every data request takes, and a status every request fails with.
+        self.latency = 0.0
+        self.failing_status: int | None = None
 
     @property
     def org_url(self) -> str:
@@ -97,6 +100,13 @@ class FakeCustomerInsights:
         return [r for r in self.server.requests if "/data/" in r.path or "/manage/" in r.path]
 
     def handle(self, request: RecordedRequest) -> FakeResponse:
+        response = self._answer(request)
+        response.delay = max(response.delay, self.latency)
+        return response
+
+    def _answer(self, request: RecordedRequest) -> FakeResponse:
+        if self.failing_status is not None:
+            return FakeResponse(self.failing_status, {"error": {"message": "outage"}})
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         legacy = request.path.startswith("/v1/")
         scope = self.legacy_scope if legacy else f"{self.org_url}/.default"

@@ -299,3 +299,23 @@ def test_a_failed_probe_opens_the_circuit_again(
     assert client.measures_for(["C-3"])["C-3"].status == "unavailable"
     assert client.breaker.state is CircuitState.OPEN
     assert len(platform.data_requests()) == 3
+
+
+def test_a_known_profile_is_not_looked_up_again_when_measures_expire(
+    make_client, platform: FakeCustomerInsights, clock
+) -> None:
+    platform.add("C-1", "ci-1", ChurnRisk=0.1)
+    client = make_client()
+    client.measures_for(["C-1", "C-9"])  # C-9 has no profile on the platform
+    calls = len(platform.data_requests())
+
+    clock.now += 61  # past the measures' lifetime, within the profiles'
+    assert client.measures_for(["c-1"])["c-1"].measures[0].value == 0.1
+    asked = [r.path.rsplit("/", 1)[-1] for r in platform.data_requests()[calls:]]
+    assert asked == ["msdynci_customermeasures"]
+
+    calls = len(platform.data_requests())
+    platform.add("C-9", "ci-9", ChurnRisk=0.9)  # unified since: asked again
+    assert client.measures_for(["C-9"])["C-9"].measures[0].value == 0.9
+    asked = [r.path.rsplit("/", 1)[-1] for r in platform.data_requests()[calls:]]
+    assert asked == ["msdynci_customerprofiles", "msdynci_customermeasures"]

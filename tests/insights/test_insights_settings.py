@@ -52,9 +52,13 @@ def test_unusable_parameters_are_refused_by_name(change: dict, field: str) -> No
 
 
 def test_tuning_comes_from_app_settings_with_defaults() -> None:
-    assert InsightsTuning.from_settings({}) == InsightsTuning(3.0, 300.0)
+    assert InsightsTuning.from_settings({}) == InsightsTuning(3.0, 300.0, 3600.0)
     assert InsightsTuning.from_settings(
-        {"INSIGHTS_TIMEOUT_SECONDS": "1.5", "INSIGHTS_CACHE_SECONDS": "0"}
-    ) == InsightsTuning(1.5, 0.0)
+        {
+            "INSIGHTS_TIMEOUT_SECONDS": "1.5",
+            "INSIGHTS_CACHE_SECONDS": "0",
+            "INSIGHTS_PROFILE_CACHE_SECONDS": "60",
+        }
+    ) == InsightsTuning(1.5, 0.0, 60.0)
     with pytest.raises(SettingsError):
         InsightsTuning.from_settings({"INSIGHTS_TIMEOUT_SECONDS": "0"})
