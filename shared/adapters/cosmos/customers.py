@@ -24,6 +24,22 @@ CHUNK_SIZE = 1000
 PARALLEL_WRITES = 8
 
 
+def customer_item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The stored item of a customer body, with the copies search and imports compare."""
+    customer_id = body["customerId"]
+    return {
+        "id": customer_id,
+        "partitionKey": customer_key(legal_entity, customer_id),
+        "legalEntity": legal_entity,
+        "customerId": customer_id,
+        "body": body,
+        "bodyHash": body_hash(body),
+        "sortName": fold(body["name"]),
+        "searchText": customer_search_text(body["name"], body.get("email"), body.get("phone")),
+        "addressBooks": body.get("addressBooks", []),
+    }
+
+
 class CosmosCustomerRecords:
     def __init__(self, container: CosmosContainer) -> None:
         self._container = container
@@ -60,18 +76,7 @@ class CosmosCustomerRecords:
 
     @staticmethod
     def _item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
-        customer_id = body["customerId"]
-        return {
-            "id": customer_id,
-            "partitionKey": customer_key(legal_entity, customer_id),
-            "legalEntity": legal_entity,
-            "customerId": customer_id,
-            "body": body,
-            "bodyHash": body_hash(body),
-            "sortName": fold(body["name"]),
-            "searchText": customer_search_text(body["name"], body.get("email"), body.get("phone")),
-            "addressBooks": body.get("addressBooks", []),
-        }
+        return customer_item(legal_entity, body)
 
     def get(self, legal_entity: str, customer_id: str) -> StoredCustomer | None:
         item = self._container.read(customer_id, customer_key(legal_entity, customer_id))

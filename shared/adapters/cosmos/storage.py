@@ -10,6 +10,7 @@ from __future__ import annotations
 from shared.adapters.cosmos.activities import CosmosActivityRecords
 from shared.adapters.cosmos.alert_state import CosmosAlertStateStore
 from shared.adapters.cosmos.client import ClientConfig
+from shared.adapters.cosmos.client_books import CosmosClientBookRecords
 from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
 from shared.adapters.cosmos.database import CosmosDatabase
@@ -31,7 +32,10 @@ class CosmosStorage:
         self.headquarters = CosmosHeadquartersDocuments(headquarters, ChangeSequence(headquarters))
         self.published = CosmosPublishedDocuments(published, PublishedVersion(published))
         self.distribution = CosmosDistributionState(database.container("distribution"))
-        self.customers = CosmosCustomerRecords(database.container("customers"))
+        customers = database.container("customers")
+        self.customers = CosmosCustomerRecords(customers)
+        # Memberships copy card fields from customers (add) and keep them current (changes).
+        self.client_books = CosmosClientBookRecords(database.container("memberships"), customers)
         self.alert_state = CosmosAlertStateStore(database.container("operations"))
         # A customer's activities, notes and note revisions share one partition.
         activities = database.container("activities")
