@@ -8,7 +8,7 @@ and write only what changed, several writes at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import Any
@@ -40,9 +40,17 @@ def customer_item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+ChangedCustomers = Callable[[str, Sequence[dict[str, Any]]], Any]
+
+
 class CosmosCustomerRecords:
-    def __init__(self, container: CosmosContainer) -> None:
+    def __init__(
+        self, container: CosmosContainer, on_changed: ChangedCustomers | None = None
+    ) -> None:
         self._container = container
+        # Told the items of the customers an import changed (client books refresh their
+        # card copies), after they are written.
+        self._changed = on_changed
 
     def upsert_many(self, legal_entity: str, customers: Iterable[dict[str, Any]]) -> int:
         writes = 0
@@ -69,10 +77,12 @@ class CosmosCustomerRecords:
         if len(items) <= 1:
             for item in items:
                 self._container.upsert(item)
-            return
-        with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
-            # list() re-raises the first failure (a domain error) in this thread.
-            list(pool.map(self._container.upsert, items))
+        else:
+            with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
+                # list() re-raises the first failure (a domain error) in this thread.
+                list(pool.map(self._container.upsert, items))
+        if items and self._changed is not None:
+            self._changed(legal_entity, items)
 
     @staticmethod
     def _item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
