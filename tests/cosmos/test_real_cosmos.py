@@ -15,6 +15,7 @@ from shared.adapters.cosmos.storage import CosmosStorage
 from shared.domain.errors import Conflict, PreconditionFailed
 from shared.domain.notes import Authoring, delete_note, edit_note, new_note
 from shared.ports.activities import CustomerKey
+from shared.ports.client_books import HeldElsewhere
 from tests.cosmos.harness import CosmosTarget
 
 pytestmark = pytest.mark.real_cosmos
@@ -73,3 +74,16 @@ def test_a_note_edit_or_deletion_whose_revision_cannot_be_kept_changes_nothing(
     with pytest.raises(PreconditionFailed):
         cosmos_storage.notes.delete(customer, "N1", delete_note(note, "alice", "r1", at))
     assert cosmos_storage.notes.get(customer, "N1") == note
+
+
+def test_a_refused_add_to_a_client_book_adds_nobody(cosmos_storage: CosmosStorage) -> None:
+    cosmos_storage.customers.upsert_many(
+        "USRT",
+        [{"customerId": c, "name": c, "addressBooks": ["AB1"]} for c in ("C1", "C2", "C3")],
+    )
+    books = cosmos_storage.client_books
+    books.add_to_book("USRT", "alice", ["C2"], True, str, "2026-01-05T10:00:00.000Z")
+    with pytest.raises(HeldElsewhere):
+        # C1 is created before C2 is refused: the batch undoes it.
+        books.add_to_book("USRT", "bob", ["C1", "C2", "C3"], True, str, "2026-01-05T10:00:00.000Z")
+    assert books.holdings_of("USRT", ["C1", "C3"]) == []

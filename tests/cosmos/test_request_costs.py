@@ -13,9 +13,13 @@ from typing import Any
 
 from shared.adapters.cosmos.storage import CosmosStorage
 from shared.domain.activities import Activity, TimelineFilter, TimelineOrder, TimelinePosition
+from shared.domain.attributes import AttributeDefinition, AttributeType
+from shared.domain.book_filters import BookFilters
+from shared.domain.client_books import BookHolding
 from shared.domain.notes import Authoring, NotePosition, delete_note, edit_note, new_note
 from shared.domain.secret_expiry import AlertState
 from shared.ports.activities import CustomerKey
+from shared.ports.client_books import AuditStamp, BookScope
 from shared.ports.distribution import DistributionRun
 from shared.ports.documents import PublishedDocument
 from shared.ports.idempotency import IdempotencyRecord
@@ -115,7 +119,8 @@ def test_each_operation_costs_what_the_documentation_says(
         (
             "customers upsert_many of 20 new",
             lambda: customers.upsert_many("USRT", people),
-            {"customers query": 1, "customers upsert": 20},
+            # + 1 query for memberships whose card copies to refresh (none held here)
+            {"customers query": 1, "customers upsert": 20, "memberships query": 1},
         ),
         (
             "customers upsert_many of 20 unchanged",
@@ -237,6 +242,107 @@ def test_customer_records_cost_one_request_per_page_and_per_write(
             {"operations upsert": 1},
         ),
         ("alert state load", lambda: store.alert_state.load("kv/secret"), {"operations read": 1}),
+    ]
+    measured = {name: dict(cost(local_server, db, action)) for name, action, _ in expected}
+    assert measured == {name: counts for name, _, counts in expected}
+
+
+def test_client_book_operations_cost_one_query_or_one_batch(
+    cosmos_storage: CosmosStorage, local_server: CosmosTestServer
+) -> None:
+    store, db = cosmos_storage, cosmos_storage.database.name
+    books = store.client_books
+    store.customers.upsert_many(
+        "USRT",
+        [
+            {"customerId": f"C{n}", "name": f"N{n}", "addressBooks": ["AB1"], "attributes": {}}
+            for n in range(120)
+        ],
+    )
+    now = "2026-01-05T10:00:00.000Z"
+    # Warm up: the first book and audit entry ever also create their counters.
+    books.add_to_book("USRT", "warm", ["C119", "C118"], True, lambda n: f"CB-{n}", now)
+    books.remove_from_book("USRT", "warm", ["C118"], AuditStamp("remove", "S1", "mgr", now))
+    scope = BookScope("USRT", ("alice",))
+    tier = AttributeDefinition(name="tier", label="Tier", type=AttributeType.TEXT, refinable=True)
+    stamp = AuditStamp("reassign", "S1", "mgr", now)
+    hundred = [f"C{n}" for n in range(5, 105)]
+    etag = store.customers.get("USRT", "C1").etag
+
+    def add(ids: list[str]) -> Any:
+        return books.add_to_book("USRT", "alice", ids, True, lambda n: f"CB-{n}", now)
+
+    moves = [BookHolding(c, "CB-2", "alice") for c in ("C1", "C2")]  # after the first add
+    expected: list[tuple[str, Callable[[], Any], dict[str, int]]] = [
+        (
+            "first add (creates the book)",
+            lambda: add(["C1", "C2"]),
+            {
+                "memberships query": 2,
+                "memberships patch": 1,
+                "memberships create": 2,
+                "customers query": 1,
+                "memberships batch": 1,
+            },
+        ),
+        (
+            "add of 100",
+            lambda: add(hundred),
+            {"memberships query": 2, "customers query": 1, "memberships batch": 1},
+        ),
+        (
+            "book_of",
+            lambda: books.book_of("USRT", "alice"),
+            {"memberships read": 1, "memberships query": 1},
+        ),
+        (
+            "my book page",
+            lambda: books.page_of_book(scope, BookFilters(), None, 51),
+            {"memberships query": 1},
+        ),
+        (
+            "refiners and count",
+            lambda: books.summarize_book(scope, BookFilters(), [tier]),
+            {"memberships query": 1},
+        ),
+        ("count", lambda: books.count_in_book(scope, BookFilters()), {"memberships query": 1}),
+        ("card", lambda: store.customers.get("USRT", "C1"), {"customers read": 1}),
+        ("holdings_of", lambda: books.holdings_of("USRT", ["C1"]), {"memberships query": 1}),
+        (
+            "existing_customers",
+            lambda: books.existing_customers("USRT", ["C1"]),
+            {"customers query": 1},
+        ),
+        (
+            "search",
+            lambda: books.search_customers("USRT", ["AB1"], ["n1"], None, 51),
+            {"customers query": 1},
+        ),
+        (
+            "remove of 2",
+            lambda: books.remove_from_book("USRT", "alice", ["C5", "C6"], None),
+            {"memberships query": 2, "memberships batch": 1},
+        ),
+        (
+            "reassign of 2",
+            lambda: books.reassign("USRT", moves, "warm", str, stamp),
+            {"memberships query": 3, "memberships patch": 1, "memberships batch": 1},
+        ),
+        (
+            "audit_trail",
+            lambda: books.audit_trail("USRT", None, None, 51),
+            {"memberships query": 1},
+        ),
+        (
+            "set_attribute_values",
+            lambda: books.set_attribute_values("USRT", "C1", {"tier": "gold"}, etag),
+            {
+                "customers read": 1,
+                "customers replace": 1,
+                "memberships query": 1,
+                "memberships batch": 1,
+            },
+        ),
     ]
     measured = {name: dict(cost(local_server, db, action)) for name, action, _ in expected}
     assert measured == {name: counts for name, _, counts in expected}

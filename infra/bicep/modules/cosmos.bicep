@@ -112,7 +112,18 @@ var containers = [
   {
     name: 'customers'
     partitionKey: '/partitionKey'
-    compositeIndexes: []
+    compositeIndexes: [
+      [
+        {
+          path: '/sortName'
+          order: 'ascending'
+        }
+        {
+          path: '/customerId'
+          order: 'ascending'
+        }
+      ]
+    ]
     excludedPaths: [
       {
         path: '/"_etag"/?'

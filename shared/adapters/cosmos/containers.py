@@ -68,11 +68,14 @@ LAYOUT = DatabaseLayout(
         ContainerSpec(
             name="customers",
             partition_key="/partitionKey",
+            # customer search: ORDER BY c.sortName, c.customerId (keyset pages)
+            composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             purpose="customer master data, one logical partition per customer",
         ),
         ContainerSpec(
             name="memberships",
             partition_key="/legalEntity",
+            # book pages: ORDER BY c.sortName, c.customerId; audit orders by /entryId alone
             composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             purpose="client books, memberships with denormalized card fields, audit, sequences",
         ),

@@ -8,7 +8,7 @@ and write only what changed, several writes at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import Any
@@ -24,9 +24,33 @@ CHUNK_SIZE = 1000
 PARALLEL_WRITES = 8
 
 
+def customer_item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The stored item of a customer body, with the copies search and imports compare."""
+    customer_id = body["customerId"]
+    return {
+        "id": customer_id,
+        "partitionKey": customer_key(legal_entity, customer_id),
+        "legalEntity": legal_entity,
+        "customerId": customer_id,
+        "body": body,
+        "bodyHash": body_hash(body),
+        "sortName": fold(body["name"]),
+        "searchText": customer_search_text(body["name"], body.get("email"), body.get("phone")),
+        "addressBooks": body.get("addressBooks", []),
+    }
+
+
+ChangedCustomers = Callable[[str, Sequence[dict[str, Any]]], Any]
+
+
 class CosmosCustomerRecords:
-    def __init__(self, container: CosmosContainer) -> None:
+    def __init__(
+        self, container: CosmosContainer, on_changed: ChangedCustomers | None = None
+    ) -> None:
         self._container = container
+        # Told the items of the customers an import changed (client books refresh their
+        # card copies), after they are written.
+        self._changed = on_changed
 
     def upsert_many(self, legal_entity: str, customers: Iterable[dict[str, Any]]) -> int:
         writes = 0
@@ -53,25 +77,16 @@ class CosmosCustomerRecords:
         if len(items) <= 1:
             for item in items:
                 self._container.upsert(item)
-            return
-        with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
-            # list() re-raises the first failure (a domain error) in this thread.
-            list(pool.map(self._container.upsert, items))
+        else:
+            with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
+                # list() re-raises the first failure (a domain error) in this thread.
+                list(pool.map(self._container.upsert, items))
+        if items and self._changed is not None:
+            self._changed(legal_entity, items)
 
     @staticmethod
     def _item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
-        customer_id = body["customerId"]
-        return {
-            "id": customer_id,
-            "partitionKey": customer_key(legal_entity, customer_id),
-            "legalEntity": legal_entity,
-            "customerId": customer_id,
-            "body": body,
-            "bodyHash": body_hash(body),
-            "sortName": fold(body["name"]),
-            "searchText": customer_search_text(body["name"], body.get("email"), body.get("phone")),
-            "addressBooks": body.get("addressBooks", []),
-        }
+        return customer_item(legal_entity, body)
 
     def get(self, legal_entity: str, customer_id: str) -> StoredCustomer | None:
         item = self._container.read(customer_id, customer_key(legal_entity, customer_id))

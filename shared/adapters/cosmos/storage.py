@@ -7,9 +7,12 @@ are not created here; provisioning does that (Bicep in Azure, `provisioning` loc
 
 from __future__ import annotations
 
+from functools import partial
+
 from shared.adapters.cosmos.activities import CosmosActivityRecords
 from shared.adapters.cosmos.alert_state import CosmosAlertStateStore
 from shared.adapters.cosmos.client import ClientConfig
+from shared.adapters.cosmos.client_books import CosmosClientBookRecords, refresh_copies
 from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
 from shared.adapters.cosmos.database import CosmosDatabase
@@ -31,7 +34,14 @@ class CosmosStorage:
         self.headquarters = CosmosHeadquartersDocuments(headquarters, ChangeSequence(headquarters))
         self.published = CosmosPublishedDocuments(published, PublishedVersion(published))
         self.distribution = CosmosDistributionState(database.container("distribution"))
-        self.customers = CosmosCustomerRecords(database.container("customers"))
+        customers = database.container("customers")
+        memberships = database.container("memberships")
+        # Memberships copy card fields from customers on add; an import that changes a
+        # customer refreshes the copies (one query per chunk, batches only where held).
+        self.customers = CosmosCustomerRecords(
+            customers, on_changed=partial(refresh_copies, memberships)
+        )
+        self.client_books = CosmosClientBookRecords(memberships, customers)
         self.alert_state = CosmosAlertStateStore(database.container("operations"))
         # A customer's activities, notes and note revisions share one partition.
         activities = database.container("activities")

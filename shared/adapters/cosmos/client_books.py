@@ -1,0 +1,510 @@
+"""Client books, memberships and their audit in Cosmos DB (`memberships`, one partition per
+legal entity; item shapes in book_items.py).
+
+Every list, count and refiner query and every multi-customer change stays inside the legal
+entity's partition: a page is one keyset query ordered by (sortName, customerId), an add of
+up to 100 customers is one transactional batch of creates, and the one-book rule is the
+membership's id (the customer id), which no second book can create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
+from typing import Any
+
+from shared.adapters.cosmos import batches
+from shared.adapters.cosmos.book_items import (
+    BOOK,
+    MEMBERSHIP,
+    audit_entry,
+    audit_item,
+    book_id_reservation,
+    book_item_id,
+    card_copy,
+    card_of,
+    customer_card,
+    holding_of,
+    membership_id,
+    membership_item,
+)
+from shared.adapters.cosmos.book_query import book_where, collapses_customers
+from shared.adapters.cosmos.book_summary import fold, projection
+from shared.adapters.cosmos.customers import customer_item
+from shared.adapters.cosmos.database import CosmosContainer, Operation
+from shared.adapters.cosmos.item_format import api_etag, customer_key
+from shared.adapters.cosmos.sequences import take
+from shared.domain.attributes import AttributeDefinition
+from shared.domain.book_filters import BookFilters
+from shared.domain.client_books import BookHolding, ClientBookRecord
+from shared.domain.errors import Conflict, NotFound, PreconditionFailed
+from shared.ports.client_books import (
+    AddOutcome,
+    AuditEntry,
+    AuditStamp,
+    BookEntry,
+    BookPosition,
+    BookScope,
+    BookSummary,
+    HeldElsewhere,
+    HoldingsChanged,
+    NewBookId,
+    ReassignOutcome,
+    RemoveOutcome,
+    SearchHit,
+)
+from shared.ports.customers import StoredCustomer
+
+MAX_BOOK_ID_ATTEMPTS = 20
+BOOK_SEQUENCE = "client-book"
+AUDIT_SEQUENCE = "client-book-audit"
+PAGE_FIELDS = (
+    "c.customerId, c.bookId, c.ownerStaffId, c.sortName, c.name, c.email, c.phone, c.attributes"
+)
+
+
+class CosmosClientBookRecords:
+    def __init__(self, memberships: CosmosContainer, customers: CosmosContainer) -> None:
+        self._items = memberships
+        self._customers = customers
+
+    # -- books ----------------------------------------------------------------------------
+
+    def book_of(self, legal_entity: str, owner_staff_id: str) -> ClientBookRecord | None:
+        book = self._items.read(book_item_id(owner_staff_id), legal_entity)
+        if book is None:
+            return None
+        return self._record(legal_entity, book["bookId"], owner_staff_id)
+
+    def _record(self, legal_entity: str, book_id: str, owner_staff_id: str) -> ClientBookRecord:
+        counted = self._items.query(
+            "SELECT VALUE COUNT(1) FROM c WHERE c.legalEntity = @le"
+            f" AND c.type = '{MEMBERSHIP}' AND c.ownerStaffId = @owner",
+            {"@le": legal_entity, "@owner": owner_staff_id},
+            partition_key=legal_entity,
+        )
+        return ClientBookRecord(legal_entity, book_id, owner_staff_id, sum(counted))
+
+    def _book_and_members(
+        self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str]
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """In one query: the owner's book item and its memberships of these customers."""
+        items = self._items.query(
+            "SELECT * FROM c WHERE c.legalEntity = @le AND c.ownerStaffId = @owner"
+            f" AND (c.type = '{BOOK}'"
+            f" OR (c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)))",
+            {"@le": legal_entity, "@owner": owner_staff_id, "@ids": list(customer_ids)},
+            partition_key=legal_entity,
+        )
+        book = None
+        members = []
+        for item in items:
+            if item["type"] == BOOK:
+                book = item
+            else:
+                members.append(item)
+        return book, members
+
+    def _ensure_book(
+        self,
+        legal_entity: str,
+        owner_staff_id: str,
+        book: dict[str, Any] | None,
+        new_book_id: NewBookId,
+        created_at: str,
+    ) -> tuple[str, bool]:
+        if book is not None:
+            return book["bookId"], False
+        book_id = self._free_book_id(legal_entity, new_book_id)
+        item = {
+            "id": book_item_id(owner_staff_id),
+            "legalEntity": legal_entity,
+            "type": BOOK,
+            "bookId": book_id,
+            "ownerStaffId": owner_staff_id,
+            "createdAt": created_at,
+        }
+        try:
+            self._items.create(item)
+        except Conflict:
+            # The owner's first add raced another one; theirs made the book (our number
+            # stays unused, as numbers are never reused).
+            made = self._items.read(item["id"], legal_entity)
+            if made is None:
+                raise
+            return made["bookId"], False
+        return book_id, True
+
+    def _free_book_id(self, legal_entity: str, new_book_id: NewBookId) -> str:
+        # The counter is never reused; a formatted id can still collide with one made under
+        # an earlier prefix or width, so each id is reserved by creating an item named for it.
+        for _ in range(MAX_BOOK_ID_ATTEMPTS):
+            book_id = new_book_id(take(self._items, legal_entity, BOOK_SEQUENCE))
+            reservation = {
+                "id": book_id_reservation(book_id),
+                "legalEntity": legal_entity,
+                "type": "book-id",
+            }
+            try:
+                self._items.create(reservation)
+            except Conflict:
+                continue
+            return book_id
+        raise RuntimeError(f"no free client book id after {MAX_BOOK_ID_ATTEMPTS} attempts")
+
+    # -- lists ----------------------------------------------------------------------------
+
+    def page_of_book(
+        self, scope: BookScope, filters: BookFilters, after: BookPosition | None, limit: int
+    ) -> list[BookEntry]:
+        where = book_where(scope, filters, after)
+        collapse = collapses_customers(scope, filters)
+        top = "" if collapse else f"TOP {max(int(limit), 0)} "
+        items = self._items.query(
+            f"SELECT {top}{PAGE_FIELDS} FROM c WHERE {where.sql} ORDER BY c.sortName, c.customerId",
+            where.parameters,
+            partition_key=scope.legal_entity,
+            page_size=max(int(limit), 1),
+        )
+        rows = _lowest_book_per_customer(items, limit) if collapse else list(items)
+        return [BookEntry(card_of(r), holding_of(r), r["sortName"]) for r in rows]
+
+    def count_in_book(self, scope: BookScope, filters: BookFilters) -> int:
+        where = book_where(scope, filters)
+        if collapses_customers(scope, filters):
+            ids = self._items.query(
+                f"SELECT VALUE c.customerId FROM c WHERE {where.sql}",
+                where.parameters,
+                partition_key=scope.legal_entity,
+            )
+            return len(set(ids))
+        counted = self._items.query(
+            f"SELECT VALUE COUNT(1) FROM c WHERE {where.sql}",
+            where.parameters,
+            partition_key=scope.legal_entity,
+        )
+        return sum(counted)
+
+    def summarize_book(
+        self,
+        scope: BookScope,
+        filters: BookFilters,
+        attributes: Sequence[AttributeDefinition],
+    ) -> BookSummary:
+        if not attributes:
+            return BookSummary(self.count_in_book(scope, filters), [])
+        where = book_where(scope, filters)
+        rows = self._items.query(
+            projection(where, attributes), where.parameters, partition_key=scope.legal_entity
+        )
+        return fold(rows, attributes)
+
+    # -- who holds whom -------------------------------------------------------------------
+
+    def holdings_of(self, legal_entity: str, customer_ids: Sequence[str]) -> list[BookHolding]:
+        if not customer_ids:
+            return []
+        items = self._memberships_of(legal_entity, customer_ids)
+        holdings = [holding_of(i) for i in items]
+        return sorted(holdings, key=lambda h: (h.customer_id, h.owner_staff_id, h.book_id))
+
+    def _memberships_of(
+        self, legal_entity: str, customer_ids: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        return list(
+            self._items.query(
+                "SELECT * FROM c WHERE c.legalEntity = @le"
+                f" AND c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)",
+                {"@le": legal_entity, "@ids": list(customer_ids)},
+                partition_key=legal_entity,
+            )
+        )
+
+    def existing_customers(self, legal_entity: str, customer_ids: Sequence[str]) -> set[str]:
+        if not customer_ids:
+            return set()
+        return set(
+            self._customers.query(
+                "SELECT VALUE c.customerId FROM c WHERE c.legalEntity = @le"
+                " AND ARRAY_CONTAINS(@ids, c.customerId)",
+                {"@le": legal_entity, "@ids": list(customer_ids)},
+            )
+        )
+
+    # -- changes --------------------------------------------------------------------------
+
+    def add_to_book(
+        self,
+        legal_entity: str,
+        owner_staff_id: str,
+        customer_ids: Sequence[str],
+        sole_holder: bool,
+        new_book_id: NewBookId,
+        created_at: str,
+    ) -> AddOutcome:
+        book, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
+        book_id, created = self._ensure_book(
+            legal_entity, owner_staff_id, book, new_book_id, created_at
+        )
+        present = {m["customerId"] for m in members if m["bookId"] == book_id}
+        to_add = [c for c in dict.fromkeys(customer_ids) if c not in present]
+        if to_add:
+            copies = self._card_copies(legal_entity, to_add)
+            operations = [
+                batches.create(
+                    membership_item(
+                        legal_entity,
+                        BookHolding(c, book_id, owner_staff_id),
+                        sole_holder,
+                        created_at,
+                        copies[c],
+                    )
+                )
+                for c in to_add
+                if c in copies
+            ]
+            try:
+                batches.write_in_batches(self._items, legal_entity, operations)
+            except Conflict as problem:
+                raise HeldElsewhere(str(problem)) from None
+        book_record = self._record(legal_entity, book_id, owner_staff_id)
+        already = [c for c in customer_ids if c in present]
+        return AddOutcome(book_record, created, to_add, already)
+
+    def _card_copies(self, legal_entity: str, customer_ids: Sequence[str]) -> dict[str, Any]:
+        items = self._customers.query(
+            "SELECT c.customerId, c.body, c.sortName, c.searchText FROM c"
+            " WHERE c.legalEntity = @le AND ARRAY_CONTAINS(@ids, c.customerId)",
+            {"@le": legal_entity, "@ids": list(customer_ids)},
+        )
+        return {i["customerId"]: card_copy(i) for i in items}
+
+    def remove_from_book(
+        self,
+        legal_entity: str,
+        owner_staff_id: str,
+        customer_ids: Sequence[str],
+        audit: AuditStamp | None,
+    ) -> RemoveOutcome:
+        book, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
+        if book is None:
+            return RemoveOutcome(None, [], list(customer_ids))
+        book_id = book["bookId"]
+        held = {m["customerId"]: m for m in members if m["bookId"] == book_id}
+        removed = [c for c in dict.fromkeys(customer_ids) if c in held]
+        groups: list[list[Operation]] = [[batches.delete(held[c]["id"])] for c in removed]
+        if audit is not None and removed:
+            last = take(self._items, legal_entity, AUDIT_SEQUENCE, len(removed))
+            for number, (customer, group) in enumerate(zip(removed, groups, strict=True)):
+                source = BookHolding(customer, book_id, owner_staff_id)
+                entry = audit_item(
+                    legal_entity, last - len(removed) + 1 + number, audit, source, None, None
+                )
+                group.append(batches.create(entry))
+        self._write_groups(legal_entity, groups)
+        book_record = self._record(legal_entity, book_id, owner_staff_id)
+        return RemoveOutcome(book_record, removed, [c for c in customer_ids if c not in held])
+
+    def reassign(
+        self,
+        legal_entity: str,
+        moves: Sequence[BookHolding],
+        to_staff_id: str,
+        new_book_id: NewBookId,
+        audit: AuditStamp,
+    ) -> ReassignOutcome:
+        customer_ids = sorted({m.customer_id for m in moves})
+        book, _ = self._book_and_members(legal_entity, to_staff_id, [])
+        book_id, created = self._ensure_book(
+            legal_entity, to_staff_id, book, new_book_id, audit.recorded_at
+        )
+        current = {
+            (i["customerId"], i["bookId"]): i
+            for i in (self._memberships_of(legal_entity, customer_ids) if moves else [])
+        }
+        held = {c for c, b in current if b == book_id}
+        groups = self._move(legal_entity, moves, current, book_id, to_staff_id, held)
+        if moves:
+            last = take(self._items, legal_entity, AUDIT_SEQUENCE, len(moves))
+            for number, (move, group) in enumerate(zip(moves, groups, strict=True)):
+                entry_id = last - len(moves) + 1 + number
+                entry = audit_item(legal_entity, entry_id, audit, move, book_id, to_staff_id)
+                group.append(batches.create(entry))
+        try:
+            self._write_groups(legal_entity, groups)
+        except (PreconditionFailed, NotFound, Conflict):
+            raise HoldingsChanged("a membership to move has changed meanwhile") from None
+        book_record = self._record(legal_entity, book_id, to_staff_id)
+        return ReassignOutcome(book_record, created, list(moves))
+
+    @staticmethod
+    def _move(
+        legal_entity: str,
+        moves: Sequence[BookHolding],
+        current: dict[tuple[str, str], dict[str, Any]],
+        book_id: str,
+        to_staff_id: str,
+        held: set[str],
+    ) -> list[list[Operation]]:
+        """Per move, the operations re-homing its membership into the target book, or
+        dropping it when the target holds the customer already (several books allowed).
+        Each is guarded by the membership's ETag: a concurrent change fails the batch."""
+        groups = []
+        for move in moves:
+            item = current.get((move.customer_id, move.book_id))
+            if item is None or item["ownerStaffId"] != move.owner_staff_id:
+                raise HoldingsChanged("a membership to move is no longer there")
+            etag = item["_etag"]
+            if move.customer_id in held:
+                groups.append([batches.delete(item["id"], etag)])
+                continue
+            held.add(move.customer_id)
+            sole = item["id"] == move.customer_id
+            moved = {k: v for k, v in item.items() if not k.startswith("_")}
+            moved.update(
+                bookId=book_id,
+                ownerStaffId=to_staff_id,
+                id=membership_id(move.customer_id, book_id, sole),
+            )
+            if sole:
+                groups.append([batches.replace(moved, etag)])
+            else:
+                groups.append([batches.delete(item["id"], etag), batches.create(moved)])
+        return groups
+
+    def _write_groups(self, legal_entity: str, groups: Sequence[Sequence[Operation]]) -> None:
+        """Send groups of operations in as few batches as fit, never splitting a group (a
+        customer's move and its audit entry land together)."""
+        batch: list[Operation] = []
+        for group in groups:
+            if len(batch) + len(group) > batches.MAX_OPERATIONS:
+                batches.write_in_batches(self._items, legal_entity, batch)
+                batch = []
+            batch.extend(group)
+        if batch:
+            batches.write_in_batches(self._items, legal_entity, batch)
+
+    def audit_trail(
+        self, legal_entity: str, customer_id: str | None, before_entry_id: int | None, limit: int
+    ) -> list[AuditEntry]:
+        conditions = ["c.legalEntity = @le", "c.type = 'audit'"]
+        parameters: dict[str, Any] = {"@le": legal_entity}
+        if customer_id is not None:
+            conditions.append("c.customerId = @customer")
+            parameters["@customer"] = customer_id
+        if before_entry_id is not None:
+            conditions.append("c.entryId < @before")
+            parameters["@before"] = before_entry_id
+        fetch = max(int(limit), 0)
+        items = self._items.query(
+            f"SELECT TOP {fetch} * FROM c WHERE {' AND '.join(conditions)} ORDER BY c.entryId DESC",
+            parameters,
+            partition_key=legal_entity,
+            page_size=max(fetch, 1),
+        )
+        return [audit_entry(i) for i in islice(items, fetch)]
+
+    # -- customers ------------------------------------------------------------------------
+
+    def search_customers(
+        self,
+        legal_entity: str,
+        address_books: Sequence[str],
+        words: Sequence[str],
+        after: BookPosition | None,
+        limit: int,
+    ) -> list[SearchHit]:
+        parameters: dict[str, Any] = {"@le": legal_entity}
+        books = []
+        for index, book in enumerate(address_books):
+            parameters[f"@ab{index}"] = book
+            books.append(f"ARRAY_CONTAINS(c.addressBooks, @ab{index})")
+        conditions = ["c.legalEntity = @le", f"({' OR '.join(books) or 'false'})"]
+        for index, word in enumerate(words):
+            parameters[f"@w{index}"] = word
+            conditions.append(f"CONTAINS(c.searchText, @w{index})")
+        if after is not None:
+            parameters["@afterName"] = after.sort_name
+            parameters["@afterId"] = after.customer_id
+            conditions.append(
+                "(c.sortName > @afterName OR (c.sortName = @afterName AND c.customerId > @afterId))"
+            )
+        fetch = max(int(limit), 0)
+        # A fan-out over customer partitions: each returns its best few in order, and the
+        # SDK merges them, so the page costs one request per physical partition.
+        items = self._customers.query(
+            f"SELECT TOP {fetch} c.customerId, c.body, c.sortName FROM c"
+            f" WHERE {' AND '.join(conditions)} ORDER BY c.sortName, c.customerId",
+            parameters,
+            page_size=max(fetch, 1),
+        )
+        return [SearchHit(customer_card(i), i["sortName"]) for i in islice(items, fetch)]
+
+    def set_attribute_values(
+        self, legal_entity: str, customer_id: str, values: Mapping[str, Any], if_match: str
+    ) -> StoredCustomer:
+        key = customer_key(legal_entity, customer_id)
+        stored = self._customers.read(customer_id, key)
+        if stored is None:
+            raise NotFound(f"no customer {customer_id!r}", resource="customer")
+        if api_etag(stored) != if_match:
+            raise _stale(customer_id, api_etag(stored))
+        body = dict(stored["body"])
+        attributes = dict(body.get("attributes") or {})
+        for name, value in values.items():
+            if value is None:
+                attributes.pop(name, None)
+            else:
+                attributes[name] = value
+        body["attributes"] = attributes
+        item = customer_item(legal_entity, body)
+        try:
+            written = self._customers.replace(item, stored["_etag"])
+        except PreconditionFailed:
+            now = self._customers.read(customer_id, key)
+            raise _stale(customer_id, api_etag(now) if now else None) from None
+        refresh_copies(self._items, legal_entity, [item])
+        return StoredCustomer(legal_entity, customer_id, body, api_etag(written))
+
+
+def refresh_copies(
+    memberships: CosmosContainer, legal_entity: str, customer_items: Sequence[dict[str, Any]]
+) -> int:
+    """Write each customer's current card copy onto its memberships (a customer change must
+    show on every card); one query, then batches of replaces in the partition."""
+    by_id = {i["customerId"]: i for i in customer_items}
+    if not by_id:
+        return 0
+    found = memberships.query(
+        "SELECT * FROM c WHERE c.legalEntity = @le"
+        f" AND c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)",
+        {"@le": legal_entity, "@ids": list(by_id)},
+        partition_key=legal_entity,
+    )
+    operations = []
+    for member in found:
+        fresh = {k: v for k, v in member.items() if not k.startswith("_")}
+        fresh.update(card_copy(by_id[member["customerId"]]))
+        operations.append(batches.upsert(fresh))
+    batches.write_in_batches(memberships, legal_entity, operations)
+    return len(operations)
+
+
+def _stale(customer_id: str, current: str | None) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"customer {customer_id} has changed since you read it; read it again",
+        currentEtag=current,
+    )
+
+
+def _lowest_book_per_customer(items: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` customers from items in (sortName, customerId) order, each once, from
+    the book with the lowest id (a customer's memberships are adjacent in that order)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        customer = item["customerId"]
+        if customer not in chosen and len(chosen) == limit:
+            break
+        if customer not in chosen or item["bookId"] < chosen[customer]["bookId"]:
+            chosen[customer] = item
+    return list(chosen.values())
