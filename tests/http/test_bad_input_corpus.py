@@ -73,8 +73,16 @@ def _client(world: World, spec: EndpointSpec):
 
 
 def _counts() -> dict[str, int]:
-    db = services().storage.db  # the embedded store: count every table's rows
-    conn: sqlite3.Connection = db.connection()
+    """Rows of every table (embedded store) or items of every container (Cosmos DB)."""
+    storage = services().storage
+    if hasattr(storage, "database"):
+        from shared.adapters.cosmos.containers import LAYOUT
+
+        return {
+            spec.name: len(list(storage.database.container(spec.name).query("SELECT c.id FROM c")))
+            for spec in LAYOUT.containers
+        }
+    conn: sqlite3.Connection = storage.db.connection()
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
