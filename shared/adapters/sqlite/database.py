@@ -8,7 +8,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from shared.adapters.sqlite.errors import as_unavailable
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _begin(conn: sqlite3.Connection, statement: str) -> None:
+    # A writer holding the file past the busy timeout fails BEGIN IMMEDIATE: a 503 to retry.
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as error:
+        raise as_unavailable(error) or error from error
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite rolls back by itself after some errors (a full disk, an I/O error); a second
+    # ROLLBACK would then fail and hide the first error.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -121,13 +138,16 @@ class SqliteDatabase:
             finally:
                 self._local.depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
+        _begin(conn, "BEGIN IMMEDIATE")
         self._local.depth = 1
         try:
             yield conn
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            _rollback(conn)
+            raise as_unavailable(error) or error from error
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         finally:
             self._local.depth = 0
@@ -139,10 +159,12 @@ class SqliteDatabase:
         if self._local.depth:
             yield conn
             return
-        conn.execute("BEGIN")
+        _begin(conn, "BEGIN")
         self._local.depth = 1
         try:
             yield conn
+        except sqlite3.OperationalError as error:
+            raise as_unavailable(error) or error from error
         finally:
             self._local.depth = 0
             conn.execute("COMMIT")
