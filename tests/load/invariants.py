@@ -50,13 +50,17 @@ def activities_recorded_once(ledger: Ledger, session: requests.Session, base: st
         ids = {activity_id for status, activity_id, _ in answers if 200 <= status < 300}
         if len(ids) > 1:
             problems.append(f"Idempotency-Key {key} created {len(ids)} activities")
-        if len(answers) > 1 and answers[-1][0] < 300 and answers[-1][2] != "true":
-            problems.append(f"the retry with Idempotency-Key {key} was not marked replayed")
-    for customer_id, created in ledger.activities.items():
+        both_ok = len(answers) > 1 and answers[0][0] < 300 and answers[-1][0] < 300
+        if both_ok and answers[-1][2] != "true":
+            problems.append(f"the retry with Idempotency-Key {key} was not replayed: {answers}")
+    for customer_id in set(ledger.activities) | set(ledger.unsettled):
+        created, unsettled = ledger.activities[customer_id], ledger.unsettled[customer_id]
         url = f"{base}/api/stores/{STORE}/customers/{customer_id}/activities"
         listed = [a["activityId"] for a in _pages(session, url, "activities")]
         if missing := created - set(listed):
             problems.append(f"{customer_id}: {len(missing)} acknowledged activities are missing")
-        if len(listed) != len(created):
+        if len(set(listed)) != len(listed):
+            problems.append(f"{customer_id}: the timeline lists an activity twice")
+        if not len(created) <= len(listed) <= len(created) + unsettled:
             problems.append(f"{customer_id}: {len(listed)} activities listed, {len(created)} made")
     return problems

@@ -29,13 +29,6 @@ class Stats:
     def total(self) -> int:
         return sum(len(v) for v in self.latencies_ms.values())
 
-    def server_errors(self) -> dict[str, int]:
-        found = {
-            kind: sum(n for status, n in counts.items() if status >= 500)
-            for kind, counts in self.statuses.items()
-        }
-        return {kind: n for kind, n in found.items() if n}
-
     def table(self, seconds: float) -> str:
         lines = [
             f"{self.total} requests in {seconds:.1f} s: {self.total / seconds:.0f} requests/s",

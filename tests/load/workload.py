@@ -53,6 +53,9 @@ class Ledger:
     """Every write the clients saw succeed, for the checks afterwards."""
 
     activities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Keys whose only answers were 5xx: the create may have been written all the same (a
+    # retry with the key would return it), so the timeline may hold one activity more each.
+    unsettled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     answers_by_key: dict[str, list[tuple[int, str | None, str | None]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -65,6 +68,11 @@ class Ledger:
             self.answers_by_key[key].append((status, activity_id, replayed))
             if 200 <= status < 300 and activity_id:
                 self.activities[customer_id].add(activity_id)
+
+    def settle(self, key: str, customer_id: str) -> None:
+        with self._lock:
+            if all(status >= 500 for status, _, _ in self.answers_by_key[key]):
+                self.unsettled[customer_id] += 1
 
     def note(self, problem: str) -> None:
         with self._lock:
@@ -96,12 +104,13 @@ class Client(threading.Thread):
         started = time.perf_counter()
         reply = self.session.request(method, self.base + path, timeout=TIMEOUT_SECONDS, **kwargs)
         self.stats.record(kind, reply.status_code, (time.perf_counter() - started) * 1000)
-        if reply.status_code >= 500:
+        # 503 is the documented "busy, retry" answer; any other 5xx is a defect.
+        if reply.status_code >= 500 and reply.status_code != 503:
             self.ledger.note(f"{kind} {method} {path}: {reply.status_code} {reply.text[:200]}")
         return reply
 
     def expect(self, reply: requests.Response, *allowed: int) -> None:
-        if reply.status_code not in allowed:
+        if reply.status_code not in (*allowed, 503):
             request = reply.request
             self.ledger.note(
                 f"{request.method} {request.url}: {reply.status_code} {reply.text[:200]}"
@@ -170,6 +179,7 @@ class Associate(Client):
             self.expect(reply, 201)
             replayed = reply.headers.get("Idempotency-Replayed")
             self.ledger.activity(key, customer, reply.status_code, _json(reply), replayed)
+        self.ledger.settle(key, customer)
 
 
 class Manager(Client):
