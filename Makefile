@@ -28,10 +28,10 @@ bench: install  ## figures for docs/performance.md (BENCH=client_book to pick on
 
 # Resilience: schemathesis against the served OpenAPI document (FUZZ_EXAMPLES per operation),
 # and concurrent POS clients against the local host on loopback, invariants checked after.
-fuzz: install  ## long API fuzzing run (every operation, 200 examples each)
+fuzz: install  ## long API fuzzing run (every operation, 200 examples each, about 3 min)
 	FUZZ_EXAMPLES=200 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
-fuzz-ci: install  ## bounded API fuzzing for CI (a few examples per operation)
+fuzz-ci: install  ## bounded API fuzzing for CI (5 examples per operation, about 40 s)
 	FUZZ_EXAMPLES=5 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
 load: install  ## 20,000 requests from 52 POS clients, figures per operation, invariants
