@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,20 @@ lint: install
 
 bench: install  ## figures for docs/performance.md (BENCH=client_book to pick one)
 	$(BIN)/python -m tests.bench $(BENCH)
+
+# Resilience: schemathesis against the served OpenAPI document (FUZZ_EXAMPLES per operation),
+# and concurrent POS clients against the local host on loopback, invariants checked after.
+fuzz: install  ## long API fuzzing run (every operation, 200 examples each, about 3 min)
+	FUZZ_EXAMPLES=200 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
+
+fuzz-ci: install  ## bounded API fuzzing for CI (5 examples per operation, about 40 s)
+	FUZZ_EXAMPLES=5 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
+
+load: install  ## 20,000 requests from 52 POS clients, figures per operation, invariants
+	$(BIN)/python -m tests.load.run
+
+load-ci: install  ## a reduced load run for CI
+	$(BIN)/python -m tests.load.run --requests 2000 --associates 20 --customers 1000
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache

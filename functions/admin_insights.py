@@ -53,6 +53,7 @@ def validate_secret(request: ApiRequest) -> SecretHealthBody:
     method="POST",
     response_model=InsightsEnabled,
     summary="Validate the Insights setup end to end and turn it on; on failure it stays off",
+    problem_statuses=(422,),
     **ADMIN,
 )
 def enable_insights(request: ApiRequest) -> InsightsEnabled:

@@ -57,7 +57,7 @@ def run_job(request: ApiRequest) -> DistributionRunBody:
     summary="Distribution run history, newest first",
     response_model=DistributionRunList,
     query=(
-        QueryParam("jobId", "only this job's runs"),
+        QueryParam("jobId", "only this job's runs", {"type": "string", "enum": sorted(JOBS)}),
         QueryParam(
             "limit",
             "at most this many (1-200, default 50)",
@@ -70,7 +70,11 @@ def list_runs(request: ApiRequest) -> DistributionRunList:
     limit = int(raw_limit) if raw_limit.isdigit() and 1 <= int(raw_limit) <= 200 else None
     if limit is None:
         raise ValidationFailed.single("limit", "must be a whole number from 1 to 200")
-    runs = request.services.distribution.runs(request.query_value("jobId"), limit)
+    job_id = request.query_value("jobId")
+    if job_id is not None and job_id not in JOBS:
+        # A filter, not a resource: an unknown value is a bad request, not a missing page.
+        raise ValidationFailed.single("jobId", f"must be one of {', '.join(sorted(JOBS))}")
+    runs = request.services.distribution.runs(job_id, limit)
     return DistributionRunList(runs=[_body(r) for r in runs])
 
 

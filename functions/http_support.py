@@ -75,6 +75,9 @@ class EndpointSpec:
     large_body: bool = False  # imports: MAX_IMPORT_BODY_BYTES instead of MAX_BODY_BYTES
     body_content_types: tuple[str, ...] = ("application/json",)
     headers: tuple[str, ...] = ()  # request headers the route reads (If-Match, Idempotency-Key)
+    # Statuses of problems only this route answers (e.g. 422 when a setup check fails); the
+    # OpenAPI document adds them to the ones every route of its kind can answer.
+    problem_statuses: tuple[int, ...] = ()
 
     @property
     def route_params(self) -> list[str]:

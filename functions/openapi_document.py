@@ -57,9 +57,11 @@ def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _errors_for(spec: EndpointSpec) -> dict[str, Any]:
-    codes = {"400", "500"}
+    codes = {"400", "500", *(str(status) for status in spec.problem_statuses)}
     if spec.access is not Access.PUBLIC:
-        codes |= {"401", "403"}
+        # Token keys, headquarters data and storage are behind every authenticated route:
+        # 409 when setup is missing or unpublished, 503 when a dependency is unavailable.
+        codes |= {"401", "403", "409", "503"}
     if spec.route_params:
         codes.add("404")
     if spec.request_model or spec.method in {"POST", "PUT", "PATCH"}:

@@ -249,6 +249,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str) -> object:
+        # Any other method (TRACE, QUERY, made-up ones) reaches the route table too, so it is a
+        # 405 problem with Allow, as the Functions host answers, not http.server's 501 page.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: object) -> None:
         # One line per request is logged by _serve; keep http.server's own lines at debug level.
         logger.debug(format, *args)

@@ -176,6 +176,15 @@ def test_known_path_with_wrong_method_is_a_405_problem_with_allow(base_url: str)
     assert response.json()["type"] == "urn:clienteling:problem:method-not-allowed"
 
 
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "PURGE"])
+def test_methods_no_function_serves_are_405_problems_not_501(base_url: str, method: str) -> None:
+    response = requests.request(method, f"{base_url}/api/items/42", timeout=5)
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, PUT"
+    assert response.headers["Content-Type"] == PROBLEM
+
+
 def test_request_reaches_the_function_intact(base_url: str) -> None:
     body = bytes(range(256))
     response = requests.post(

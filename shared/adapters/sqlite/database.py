@@ -8,7 +8,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from shared.adapters.sqlite.errors import as_unavailable
+from shared.domain.errors import DependencyUnavailable
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
+
+
+def _begin(conn: sqlite3.Connection, statement: str) -> None:
+    # A writer holding the file past the busy timeout fails BEGIN IMMEDIATE: a 503 to retry.
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as error:
+        raise as_unavailable(error) or error from error
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite rolls back by itself after some errors (a full disk, an I/O error); a second
+    # ROLLBACK would then fail and hide the first error.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -47,6 +66,10 @@ class SqliteDatabase:
         self._migrate_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        # One writer at a time in this process, queued here rather than in SQLite's busy
+        # handler: that handler polls with growing sleeps, so under many concurrent writers
+        # one of them could lose every race and wait past the busy timeout (a 503).
+        self._write_lock = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -121,16 +144,24 @@ class SqliteDatabase:
             finally:
                 self._local.depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
-        self._local.depth = 1
+        if not self._write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            raise DependencyUnavailable("the database is busy with other writes; try again")
         try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            _begin(conn, "BEGIN IMMEDIATE")
+            self._local.depth = 1
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                _rollback(conn)
+                raise as_unavailable(error) or error from error
+            except BaseException:
+                _rollback(conn)
+                raise
+            finally:
+                self._local.depth = 0
         finally:
-            self._local.depth = 0
+            self._write_lock.release()
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -139,10 +170,12 @@ class SqliteDatabase:
         if self._local.depth:
             yield conn
             return
-        conn.execute("BEGIN")
+        _begin(conn, "BEGIN")
         self._local.depth = 1
         try:
             yield conn
+        except sqlite3.OperationalError as error:
+            raise as_unavailable(error) or error from error
         finally:
             self._local.depth = 0
             conn.execute("COMMIT")

@@ -52,28 +52,29 @@ class SqliteIdempotencyStore:
         return candidate
 
     def complete(self, scope: str, key: str, status: int, body: Any) -> None:
-        self._db.connection().execute(
-            "UPDATE idempotency_keys SET status=?, body=? WHERE scope=? AND idempotency_key=?"
-            " AND status IS NULL",
-            # Not the canonical (sorted) form: a replay answers with the first body, key order too.
-            (status, json.dumps(body, ensure_ascii=False), scope, key),
-        )
+        # Writes go through transaction(), which queues writers fairly (see SqliteDatabase).
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE idempotency_keys SET status=?, body=? WHERE scope=? AND idempotency_key=?"
+                " AND status IS NULL",
+                # Not the canonical (sorted) form: a replay answers with the first body,
+                # key order too.
+                (status, json.dumps(body, ensure_ascii=False), scope, key),
+            )
 
     def release(self, scope: str, key: str, resource_id: str) -> None:
-        self._db.connection().execute(
-            "DELETE FROM idempotency_keys WHERE scope=? AND idempotency_key=?"
-            " AND resource_id=? AND status IS NULL",
-            (scope, key, resource_id),
-        )
+        with self._db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM idempotency_keys WHERE scope=? AND idempotency_key=?"
+                " AND resource_id=? AND status IS NULL",
+                (scope, key, resource_id),
+            )
 
     def purge_expired(self, now: str, limit: int) -> int:
-        return (
-            self._db.connection()
-            .execute(
+        with self._db.transaction() as conn:
+            return conn.execute(
                 "DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN"
                 " (SELECT scope, idempotency_key FROM idempotency_keys WHERE expires_at<=?"
                 " LIMIT ?)",
                 (now, limit),
-            )
-            .rowcount
-        )
+            ).rowcount
