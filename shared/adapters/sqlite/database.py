@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -64,6 +65,7 @@ class SqliteDatabase:
         self._local = threading.local()
         self._migrated = False
         self._migrate_lock = threading.Lock()
+        self._wal_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         # One writer at a time in this process, queued here rather than in SQLite's busy
@@ -90,8 +92,7 @@ class SqliteDatabase:
             self.path, isolation_level=None, check_same_thread=False, timeout=10.0
         )
         conn.row_factory = sqlite3.Row
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode=WAL")
+        self._use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
@@ -99,6 +100,24 @@ class SqliteDatabase:
         with self._connections_lock:
             self._connections.append(conn)
         return conn
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch the file to WAL once (the mode persists in the file).
+
+        The switch needs an exclusive lock and SQLite answers it with an immediate "locked"
+        rather than waiting, so threads of this process take turns and a busy file is retried.
+        """
+        with self._wal_lock:
+            for attempt in range(200):
+                try:
+                    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                        return
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    return
+                except sqlite3.OperationalError:
+                    if attempt == 199:
+                        raise
+                    time.sleep(0.05)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply every migration not yet recorded, each in its own transaction.
