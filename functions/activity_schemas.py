@@ -55,22 +55,8 @@ class ActivityResource(DomainModel):
 
     @classmethod
     def of(cls, activity: Activity) -> ActivityResource:
-        return cls(
-            activity_id=activity.activity_id,
-            customer_id=activity.customer_id,
-            activity_type_id=activity.activity_type_id,
-            activity_type_name=activity.activity_type_name,
-            subject=activity.subject,
-            description=activity.description,
-            start_time=activity.start_time,
-            end_time=activity.end_time,
-            purpose=activity.purpose,
-            outcome=activity.outcome,
-            staff_id=activity.staff_id,
-            staff_name=activity.staff_name,
-            store_id=activity.store_id,
-            recorded_at=activity.recorded_at,
-        )
+        # Field names match the domain record's attributes; extra ones (legal entity) stay out.
+        return cls.model_validate(activity, from_attributes=True)
 
 
 class Timeline(DomainModel):

@@ -30,18 +30,8 @@ class NoteResource(DomainModel):
 
     @classmethod
     def of(cls, note: Note) -> NoteResource:
-        return cls(
-            note_id=note.note_id,
-            customer_id=note.customer_id,
-            text=note.text,
-            author_staff_id=note.author_staff_id,
-            author_name=note.author_name,
-            store_id=note.store_id,
-            created_at=note.created_at,
-            updated_at=note.updated_at,
-            revision=note.revision,
-            etag=note.etag,
-        )
+        # Field names match the domain record's attributes; extra ones (legal entity) stay out.
+        return cls.model_validate(note, from_attributes=True)
 
 
 class NoteList(DomainModel):
