@@ -10,11 +10,18 @@ import pytest
 from shared.adapters.identity.local_signing import LocalSigningKey
 from shared.composition import reset_services
 from shared.settings import reset_settings
+from tests.fakes.tls import TlsFiles, make_tls_files
 from tests.support.api_client import ApiClient
 from tests.support.world import World
 
 # --store and the Cosmos DB fixtures (store_settings, cosmos_target, cosmos_database).
 pytest_plugins = ["tests.cosmos.fixtures"]
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """A test certificate authority and server certificate for the local HTTPS stand-ins."""
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from shared.composition import reset_services
 from shared.settings import reset_settings
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import FakeIdentityProvider
-from tests.fakes.tls import TlsFiles, make_tls_files
+from tests.fakes.tls import TlsFiles
 from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
 from tests.support.api_client import ApiClient
 from tests.support.card_insights import name_the_secret, turn_off, turn_on, write_local_secret
@@ -33,11 +33,6 @@ FIRST_ATTRIBUTE = {
     "label": "Favorite category",
     "value": "Watches",  # UC003's
 }
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -14,18 +14,13 @@ from shared.composition import reset_services
 from shared.settings import reset_settings
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import TENANT, FakeIdentityProvider
-from tests.fakes.tls import TlsFiles, make_tls_files
+from tests.fakes.tls import TlsFiles
 from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
 from tests.support.world import World
 
 BASE = "/api/admin/USRT"
 SECRET_VALUE = "s3cr3t-value-never-shown"
 REFERENCE = "vault://kv-contoso/insights-client-secret"
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

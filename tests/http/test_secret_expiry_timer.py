@@ -10,15 +10,10 @@ import pytest
 from shared.composition import reset_services
 from shared.settings import reset_settings
 from tests.fakes.alert_receivers import WEBHOOK_PATH, FakeAlertReceivers
-from tests.fakes.tls import TlsFiles, make_tls_files
+from tests.fakes.tls import TlsFiles
 from tests.http.test_insights_admin import REFERENCE, SECRET_VALUE, write_secret
 from tests.support.api_client import run_timer
 from tests.support.world import World
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

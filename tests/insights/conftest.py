@@ -11,7 +11,7 @@ from shared.secrets.keyvault import KeyVaultSecretResolver
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import TENANT, FakeIdentityProvider
 from tests.fakes.keyvault import FakeKeyVault, StaticTokenCredential, loopback_dns
-from tests.fakes.tls import TlsFiles, make_tls_files
+from tests.fakes.tls import TlsFiles
 from tests.insights.insights_scenario import (
     ALTERNATE_ID,
     APP_ID,
@@ -21,11 +21,6 @@ from tests.insights.insights_scenario import (
     Clock,
     Sleeps,
 )
-
-
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

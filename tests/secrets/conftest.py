@@ -5,12 +5,7 @@ import pytest
 
 from shared.secrets.keyvault import KeyVaultSecretResolver
 from tests.fakes.keyvault import FakeKeyVault, StaticTokenCredential, loopback_dns
-from tests.fakes.tls import TlsFiles, make_tls_files
-
-
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
+from tests.fakes.tls import TlsFiles
 
 
 @pytest.fixture
