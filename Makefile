@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci openapi-client
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ fuzz: install  ## long API fuzzing run (every operation, 200 examples each, abou
 
 fuzz-ci: install  ## bounded API fuzzing for CI (5 examples per operation, about 40 s)
 	FUZZ_EXAMPLES=5 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
+
+# The served OpenAPI document as a POS developer uses it: openapi-python-client (in its own
+# virtualenv, .tools/openapi-client-venv) generates a client, which runs the core POS flow
+# against the local host. Part of `make test` too; this target runs it alone (about 30 s).
+openapi-client: install  ## generate a Python client from the OpenAPI document and use it
+	$(BIN)/python -m pytest tests/openapi_client -q -p no:cacheprovider
 
 load: install  ## 20,000 requests from 52 POS clients, figures per operation, invariants
 	$(BIN)/python -m tests.load.run

@@ -23,6 +23,7 @@ bp = func.Blueprint()
 TAG = "admin: configuration"
 ADMIN = {"access": Access.ADMIN, "tag": TAG}
 IF_MATCH = ("If-Match",)
+ETAG = ("ETag",)
 
 
 def _versioned(found: Versioned) -> ApiResponse:
@@ -44,6 +45,7 @@ def _activity_type(found: Versioned[ActivityType]) -> ActivityTypeResource:
     method="GET",
     summary="Clienteling parameters of a legal entity",
     response_model=ClientelingParameters,
+    response_headers=ETAG,
     **ADMIN,
 )
 def get_parameters(request: ApiRequest) -> ApiResponse:
@@ -59,6 +61,7 @@ def get_parameters(request: ApiRequest) -> ApiResponse:
     request_model=ClientelingParameters,
     response_model=ClientelingParameters,
     headers=IF_MATCH,
+    response_headers=ETAG,
     **ADMIN,
 )
 def put_parameters(request: ApiRequest) -> ApiResponse:
@@ -90,6 +93,7 @@ def list_attribute_groups(request: ApiRequest) -> AttributeGroupList:
     method="GET",
     summary="One attribute group",
     response_model=AttributeGroupResource,
+    response_headers=ETAG,
     **ADMIN,
 )
 def get_attribute_group(request: ApiRequest) -> ApiResponse:
@@ -108,6 +112,7 @@ def get_attribute_group(request: ApiRequest) -> ApiResponse:
     request_model=AttributeGroup,
     response_model=AttributeGroupResource,
     headers=IF_MATCH,
+    response_headers=ETAG,
     **ADMIN,
 )
 def put_attribute_group(request: ApiRequest) -> ApiResponse:
@@ -139,6 +144,7 @@ def list_activity_types(request: ApiRequest) -> ActivityTypeList:
     method="GET",
     summary="One activity type",
     response_model=ActivityTypeResource,
+    response_headers=ETAG,
     **ADMIN,
 )
 def get_activity_type(request: ApiRequest) -> ApiResponse:
@@ -157,6 +163,7 @@ def get_activity_type(request: ApiRequest) -> ApiResponse:
     request_model=ActivityType,
     response_model=ActivityTypeResource,
     headers=IF_MATCH,
+    response_headers=ETAG,
     **ADMIN,
 )
 def put_activity_type(request: ApiRequest) -> ApiResponse:
@@ -175,6 +182,7 @@ def put_activity_type(request: ApiRequest) -> ApiResponse:
     summary="Deactivate an activity type (recorded activities keep it)",
     response_model=ActivityTypeResource,
     headers=IF_MATCH,
+    response_headers=ETAG,
     **ADMIN,
 )
 def delete_activity_type(request: ApiRequest) -> ApiResponse:
@@ -191,6 +199,7 @@ def delete_activity_type(request: ApiRequest) -> ApiResponse:
     method="GET",
     summary="Key Vault settings: the vault and secret references (never values)",
     response_model=KeyVaultSettings,
+    response_headers=ETAG,
     **ADMIN,
 )
 def get_key_vault(request: ApiRequest) -> ApiResponse:
@@ -206,6 +215,7 @@ def get_key_vault(request: ApiRequest) -> ApiResponse:
     request_model=KeyVaultSettings,
     response_model=KeyVaultSettings,
     headers=IF_MATCH,
+    response_headers=ETAG,
     **ADMIN,
 )
 def put_key_vault(request: ApiRequest) -> ApiResponse:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from functions.http_support import QueryParam
+from shared.domain.book_filters import RANGE_PATTERN
 from shared.domain.client_books import MAX_BATCH
 from shared.domain.important_dates import MAX_UPCOMING_DAYS
 from shared.domain.model_base import DomainModel, Identifier
@@ -62,11 +63,14 @@ BOOK_FILTERS = (
         repeated=True,
     ),
     QueryParam(
-        "{attribute}.min",
-        "lowest value (inclusive) of a refinable integer, decimal or date attribute, e.g."
-        " lifetimeValue.min=1000",
+        "range",
+        "<attribute>:<min>..<max>, an inclusive range of a refinable integer, decimal or date"
+        " attribute; leave out an end for an open range (lifetimeValue:1000.., lastVisit:"
+        "..2025-06-30); repeat it for several attributes. The older <attribute>.min and"
+        " <attribute>.max parameters are still accepted",
+        {"type": "string", "pattern": RANGE_PATTERN},
+        repeated=True,
     ),
-    QueryParam("{attribute}.max", "highest value (inclusive), as .min"),
     QueryParam(
         "upcoming",
         f"birthday or anniversary within the next N days, today included (1 to"

@@ -47,6 +47,7 @@ def search_customers(request: ApiRequest) -> CustomerSearchPage:
     summary="Customer details: card, every client-book attribute value, the books holding"
     " the customer, ETag; open to every associate of the legal entity in this store",
     response_model=CustomerDetails,
+    response_headers=("ETag",),
     **POS,
 )
 def customer_details(request: ApiRequest) -> ApiResponse:
@@ -63,7 +64,8 @@ def customer_details(request: ApiRequest) -> ApiResponse:
     " published attribute group; If-Match required; answers the new details and ETag",
     request_model=AttributeChanges,
     response_model=CustomerDetails,
-    headers=("If-Match",),
+    required_headers=("If-Match",),
+    response_headers=("ETag",),
     **POS,
 )
 def patch_attributes(request: ApiRequest) -> ApiResponse:

@@ -75,9 +75,19 @@ class EndpointSpec:
     large_body: bool = False  # imports: MAX_IMPORT_BODY_BYTES instead of MAX_BODY_BYTES
     body_content_types: tuple[str, ...] = ("application/json",)
     headers: tuple[str, ...] = ()  # request headers the route reads (If-Match, Idempotency-Key)
+    # Of those, the ones a request cannot go without: the pipeline answers 428 when If-Match
+    # is one of them and missing, so the document's `required` and the behaviour agree.
+    required_headers: tuple[str, ...] = ()
+    # Headers the success answer carries besides the ones every answer has (ETag on routes
+    # that answer a versioned document; Idempotency-Replayed follows from Idempotency-Key).
+    response_headers: tuple[str, ...] = ()
     # Statuses of problems only this route answers (e.g. 422 when a setup check fails); the
     # OpenAPI document adds them to the ones every route of its kind can answer.
     problem_statuses: tuple[int, ...] = ()
+
+    @property
+    def request_headers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.headers, *self.required_headers)))
 
     @property
     def route_params(self) -> list[str]:
@@ -253,6 +263,8 @@ def handle(req: func.HttpRequest, spec: EndpointSpec, handler: Handler) -> func.
             services=app,
         )
         _authorize(request)
+        if "If-Match" in spec.required_headers:
+            request.require_if_match()
         response = render(handler(request), spec)
     except ClientelingError as error:
         response = error_response(error)

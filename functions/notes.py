@@ -24,6 +24,7 @@ ADMIN = {"access": Access.ADMIN, "tag": "admin: activities and notes"}
 NOTES_ROUTE = "stores/{storeId}/customers/{customerId}/notes"
 NOTE_ROUTE = NOTES_ROUTE + "/{noteId}"
 IF_MATCH = ("If-Match",)
+ETAG = ("ETag",)
 
 
 def _note_list(page: NotePage) -> NoteList:
@@ -71,6 +72,7 @@ def list_notes(request: ApiRequest) -> NoteList:
     response_model=NoteResource,
     success_status=201,
     headers=("Idempotency-Key",),
+    response_headers=ETAG,
     **POS,
 )
 def add_note(request: ApiRequest) -> ApiResponse:
@@ -93,6 +95,7 @@ def add_note(request: ApiRequest) -> ApiResponse:
     method="GET",
     summary="One note, with the ETag to edit it",
     response_model=NoteResource,
+    response_headers=ETAG,
     **POS,
 )
 def get_note(request: ApiRequest) -> ApiResponse:
@@ -112,7 +115,8 @@ def get_note(request: ApiRequest) -> ApiResponse:
     summary="Change a note's text (author only, If-Match); the old text goes to its history",
     request_model=NoteInput,
     response_model=NoteResource,
-    headers=IF_MATCH,
+    required_headers=IF_MATCH,
+    response_headers=ETAG,
     **POS,
 )
 def edit_note(request: ApiRequest) -> ApiResponse:
@@ -134,7 +138,7 @@ def edit_note(request: ApiRequest) -> ApiResponse:
     method="DELETE",
     summary="Delete a note (author only, If-Match); admins can still read its history",
     success_status=204,
-    headers=IF_MATCH,
+    required_headers=IF_MATCH,
     **POS,
 )
 def delete_note(request: ApiRequest) -> ApiResponse:

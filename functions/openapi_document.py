@@ -9,8 +9,16 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from functions.http_support import ENDPOINTS, Access, EndpointSpec
-from functions.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX
+from functions.idempotent_requests import REPLAYED_HEADER
+from functions.problems import (
+    PROBLEM_CONTENT_TYPE,
+    PROBLEM_TYPE_PREFIX,
+    RETRY_AFTER_SECONDS,
+    SECURITY_HEADERS,
+)
+from functions.route_values import route_schema
 from shared.domain.errors import all_error_types
+from shared.domain.identity import ADMIN_ROLE, POS_SCOPE
 
 REF = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -36,6 +44,34 @@ HEADER_PARAMS = {
     "If-Match": "the ETag you read; required to change an existing document",
     "Idempotency-Key": "retrying with the same key returns the first result",
 }
+# Response headers, declared once under components/headers and referenced by each response.
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": "version of the document answered; send it back as If-Match to change it",
+        "schema": {"type": "string"},
+    },
+    REPLAYED_HEADER: {
+        "description": "true when this is the stored answer to an earlier request with the"
+        " same Idempotency-Key (nothing new was created)",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+    "Retry-After": {
+        "description": f"seconds to wait before retrying ({RETRY_AFTER_SECONDS} today)",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "WWW-Authenticate": {
+        "description": "the bearer challenge (RFC 6750) of a missing or invalid token",
+        "schema": {"type": "string"},
+    },
+    **{
+        name: {"description": f"always {value!r}", "schema": {"type": "string"}}
+        for name, value in SECURITY_HEADERS.items()
+    },
+}
+# Entra ID (Microsoft identity platform v2.0 endpoints): {tenant} is the directory (tenant) id
+# of the organisation that runs the app, as in the AUTH_ISSUER setting.
+ENTRA_AUTHORITY = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0"
+SECURITY_SCHEME = "entra"
 
 
 def _models() -> list[type[BaseModel]]:
@@ -66,14 +102,69 @@ def _errors_for(spec: EndpointSpec) -> dict[str, Any]:
         codes.add("404")
     if spec.request_model or spec.method in {"POST", "PUT", "PATCH"}:
         codes |= {"413", "415"}
-    if "If-Match" in spec.headers:
+    if "If-Match" in spec.request_headers:
         codes |= {"412", "428"}
-    if "Idempotency-Key" in spec.headers:
+    if "Idempotency-Key" in spec.request_headers:
         codes.add("422")
     ref = {"$ref": "#/components/schemas/Problem"}
     return {
-        code: {"description": "problem", "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}}}
+        code: {
+            "description": "problem",
+            "headers": _headers(_problem_headers(code)),
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}},
+        }
         for code in sorted(codes)
+    }
+
+
+def _problem_headers(code: str) -> list[str]:
+    if code == "401":
+        return ["WWW-Authenticate"]
+    if code == "503":
+        return ["Retry-After"]
+    return []
+
+
+def _headers(names: list[str]) -> dict[str, Any]:
+    """The given response headers and the security headers every answer carries."""
+    every = [*names, *SECURITY_HEADERS]
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in every}
+
+
+def _security(spec: EndpointSpec) -> list[dict[str, list[str]]]:
+    if spec.access is Access.PUBLIC:
+        return []
+    if spec.access is Access.ADMIN:
+        return [{SECURITY_SCHEME: [ADMIN_ROLE]}]
+    return [{SECURITY_SCHEME: [POS_SCOPE]}]
+
+
+def _security_scheme() -> dict[str, Any]:
+    pos = (
+        f"delegated scope of POS routes, acting as the signed-in associate; request it as"
+        f" <Application ID URI of the API>/{POS_SCOPE}"
+    )
+    admin = (
+        f"app role {ADMIN_ROLE} of admin routes, granted to the user or the calling"
+        f" application; it arrives in the token's roles claim (client credentials: request"
+        f" <Application ID URI of the API>/.default)"
+    )
+    return {
+        "type": "oauth2",
+        "description": "Entra ID access tokens for the API's app registration, sent as"
+        " `Authorization: Bearer <token>`. Replace {tenant} with the directory (tenant) id."
+        " POS routes need the delegated scope, admin routes the app role.",
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": f"{ENTRA_AUTHORITY}/authorize",
+                "tokenUrl": f"{ENTRA_AUTHORITY}/token",
+                "scopes": {POS_SCOPE: pos, ADMIN_ROLE: admin},
+            },
+            "clientCredentials": {
+                "tokenUrl": f"{ENTRA_AUTHORITY}/token",
+                "scopes": {ADMIN_ROLE: admin},
+            },
+        },
     }
 
 
@@ -84,9 +175,8 @@ def _operation(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
         "tags": [spec.tag],
         "parameters": _parameters(spec),
         "responses": {str(spec.success_status): _success(spec, refs), **_errors_for(spec)},
+        "security": _security(spec),
     }
-    if spec.access is Access.PUBLIC:
-        operation["security"] = []
     if spec.request_model is not None:
         schema = refs[(spec.request_model, "validation")]
         operation["requestBody"] = {
@@ -102,18 +192,26 @@ def _operation(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
 
 
 def _success(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
+    names = list(spec.response_headers)
+    if "Idempotency-Key" in spec.request_headers:
+        names.append(REPLAYED_HEADER)
+    headers = _headers(names)
     if spec.success_status == 204:
-        return {"description": "done"}
+        return {"description": "done", "headers": headers}
     if spec.response_model is not None:
         schema = refs[(spec.response_model, "serialization")]
     else:
         schema = spec.response_schema or {}
-    return {"description": "success", "content": {"application/json": {"schema": schema}}}
+    return {
+        "description": "success",
+        "headers": headers,
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def _parameters(spec: EndpointSpec) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True, "schema": route_schema(name)}
         for name in spec.route_params
     ]
     for query in spec.query:
@@ -128,12 +226,12 @@ def _parameters(spec: EndpointSpec) -> list[dict[str, Any]]:
                 **({"style": "form", "explode": True} if query.repeated else {}),
             }
         )
-    for header in spec.headers:
+    for header in spec.request_headers:
         params.append(
             {
                 "name": header,
                 "in": "header",
-                "required": False,
+                "required": header in spec.required_headers,
                 "description": HEADER_PARAMS.get(header, ""),
                 "schema": {"type": "string"},
             }
@@ -155,13 +253,12 @@ def openapi_document(version: str) -> dict[str, Any]:
             "description": "Client books, customers, activities and notes for retail POS.",
         },
         "servers": [{"url": "/"}],
-        "security": [{"bearer": []}],
+        "security": [{SECURITY_SCHEME: []}],
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-            },
+            "headers": RESPONSE_HEADERS,
+            "securitySchemes": {SECURITY_SCHEME: _security_scheme()},
         },
         "x-problem-types": sorted(PROBLEM_TYPE_PREFIX + e.slug for e in all_error_types()),
     }

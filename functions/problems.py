@@ -17,6 +17,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
+# A dependency that is unavailable (storage busy, identity keys unreachable) usually is again
+# within moments; clients that honour Retry-After then spread their retries instead of looping.
+RETRY_AFTER_SECONDS = 2
 
 
 def problem_body(
@@ -54,6 +57,8 @@ def error_response(error: ClientelingError, instance: str | None = None) -> func
     headers = {}
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if error.status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return problem_response(
         error.slug,
         error.title,

@@ -3,7 +3,11 @@
     search=<words>                  every word in the name, email or phone (case and accents
                                     ignored)
     refine=<attribute>:<value>      repeatable; AND across attributes, OR within one
-    <attribute>.min / .max          inclusive range, integer/decimal/date attributes
+    range=<attribute>:<min>..<max>  repeatable; inclusive range of an integer, decimal or date
+                                    attribute, either end may be left out (`visits:3..`)
+    <attribute>.min / .max          the same range in the older form, still accepted (a
+                                    parameter named after an attribute cannot be described
+                                    in OpenAPI, so generated clients use `range`)
     upcoming=<days>                 birthday or anniversary in the next 1..366 days
     ownerStaffId=<staff id>         store client book only: one associate's customers
 
@@ -38,7 +42,13 @@ MAX_SEARCH_WORDS = 8
 MIN_CUSTOMER_SEARCH = 2
 MAX_REFINE_VALUES = 50
 PAGING_PARAMETERS = ("pageSize", "continuationToken")
-_RANGE_PARAMETER = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_]{0,39})\.(?P<bound>min|max)$")
+_ATTRIBUTE_NAME = r"[A-Za-z][A-Za-z0-9_]{0,39}"  # as AttributeName
+# The `range` value: attribute, colon, lowest value, `..`, highest value (either may be empty).
+# The OpenAPI document declares this same pattern (plain syntax that ECMA and Python agree on);
+# the lowest value ends at the first `..`, which no number or date contains.
+RANGE_PATTERN = rf"^({_ATTRIBUTE_NAME}):(.*?)\.\.(.*)$"
+_RANGE = re.compile(RANGE_PATTERN)
+_RANGE_PARAMETER = re.compile(rf"^(?P<name>{_ATTRIBUTE_NAME})\.(?P<bound>min|max)$")
 _INTEGER = re.compile(r"^[+-]?\d{1,16}$")
 _STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -194,13 +204,51 @@ def _refinements(
     return tuple(AttributeRefinement(n, types[n], tuple(v)) for n, v in sorted(chosen.items()))
 
 
+@dataclass(frozen=True)
+class _Bound:
+    """One end of a range as given: `range=visits:3..` or `visits.min=3`."""
+
+    attribute: str
+    end: str  # "min" or "max"
+    raw: str
+    parameter: str  # the query parameter it came from, which its problems name
+
+    def problem(self, message: str) -> str:
+        # `refine` and `range` carry many attributes, so their messages name the attribute.
+        return f"{self.attribute} {self.end}: {message}" if self.parameter == "range" else message
+
+
+def _range_bounds(expressions: list[str], problems: _Problems) -> list[_Bound]:
+    bounds = []
+    for expression in expressions:
+        match = _RANGE.fullmatch(expression.strip())
+        if match is None:
+            problems.add("range", f"expected <attribute>:<min>..<max>, not {expression[:60]!r}")
+            continue
+        name, low, high = match.groups()
+        if not low.strip() and not high.strip():
+            problems.add("range", f"{name}: give a lowest value, a highest value or both")
+            continue
+        for end, raw in (("min", low), ("max", high)):
+            if raw.strip():
+                bounds.append(_Bound(name, end, raw, "range"))
+    return bounds
+
+
 def _ranges(
-    bounds: dict[str, dict[str, str]], group: AttributeGroup | None, problems: _Problems
+    bounds: list[_Bound], group: AttributeGroup | None, problems: _Problems
 ) -> tuple[AttributeRange, ...]:
+    by_attribute: dict[str, dict[str, _Bound]] = {}
+    for bound in bounds:
+        ends = by_attribute.setdefault(bound.attribute, {})
+        if bound.end in ends:
+            problems.add(bound.parameter, f"{bound.attribute}: give the {bound.end} value once")
+            continue
+        ends[bound.end] = bound
     result = []
-    for name in sorted(bounds):
-        given = bounds[name]
-        parameter = f"{name}.{next(iter(given))}"
+    for name in sorted(by_attribute):
+        given = by_attribute[name]
+        parameter = next(iter(given.values())).parameter
         definition = _refinable(group, name, parameter, problems)
         if definition is None:
             continue
@@ -208,14 +256,18 @@ def _ranges(
             problems.add(parameter, f"{name} is {definition.type.value}: ranges need a number/date")
             continue
         typed: dict[str, Any] = {}
-        for bound, raw in given.items():
+        for end, bound in given.items():
             try:
-                typed[bound] = typed_query_value(definition, raw)
+                typed[end] = typed_query_value(definition, bound.raw)
             except ValueError as problem:
-                problems.add(f"{name}.{bound}", str(problem))
+                problems.add(bound.parameter, bound.problem(str(problem)))
         low, high = typed.get("min"), typed.get("max")
         if low is not None and high is not None and low > high:
-            problems.add(f"{name}.min", f"is greater than {name}.max")
+            lowest = given["min"]
+            if lowest.parameter == "range":
+                problems.add("range", f"{name}: the lowest value is above the highest")
+            else:
+                problems.add(lowest.parameter, f"is greater than {name}.max")
             continue
         if len(typed) == len(given):
             result.append(AttributeRange(definition.name, definition.type, low, high))
@@ -249,16 +301,16 @@ def parse_book_filters(
 ) -> BookFilters:
     """The filters in a book list's query string; ValidationFailed naming each bad one."""
     problems = _Problems()
-    known = {"search", "refine", "upcoming", *also_allowed}
+    known = {"search", "refine", "range", "upcoming", *also_allowed}
     if owner_filter_allowed:
         known.add("ownerStaffId")
-    bounds: dict[str, dict[str, str]] = {}
+    bounds: list[_Bound] = []
     for name, values in query.items():
         match = _RANGE_PARAMETER.match(name)
         if match:
             if len(values) > 1:
                 problems.add(name, "give this parameter once")
-            bounds.setdefault(match["name"], {})[match["bound"]] = values[0]
+            bounds.append(_Bound(match["name"], match["bound"], values[0], name))
         elif name not in known:
             problems.add(name, "unknown parameter")
     try:
@@ -267,6 +319,7 @@ def parse_book_filters(
         problems.errors.extend(problem.errors)
         words = ()
     refinements = _refinements(query.get("refine", []), group, problems)
+    bounds += _range_bounds(query.get("range", []), problems)
     ranges = _ranges(bounds, group, problems)
     days = _upcoming(_single(query, "upcoming", problems), problems)
     owner = _single(query, "ownerStaffId", problems) if owner_filter_allowed else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ADMIN_ROLE = "Clienteling.Admin"
+ADMIN_ROLE = "Clienteling.Admin"  # app role of admin routes (token `roles` claim)
+POS_SCOPE = "Clienteling.Pos"  # delegated scope of POS routes (token `scp` claim)
 
 
 @dataclass(frozen=True)

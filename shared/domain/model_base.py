@@ -24,12 +24,13 @@ class DomainModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-# Identifiers appear in routes and Cosmos ids: no slashes, no spaces, no path tricks.
-Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", strip_whitespace=True)
-]
+# Identifiers appear in routes and Cosmos ids: no slashes, no spaces, no path tricks. The
+# OpenAPI document declares the same patterns for the route parameters (functions/route_values).
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+LEGAL_ENTITY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, strip_whitespace=True)]
 LegalEntityId = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", strip_whitespace=True)
+    str, StringConstraints(pattern=LEGAL_ENTITY_PATTERN, strip_whitespace=True)
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 

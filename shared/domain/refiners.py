@@ -5,7 +5,7 @@ For each refinable attribute:
   each (lists in the order of their allowed values, booleans true first, text by count,
   at most `MAX_TEXT_REFINER_VALUES` values);
 - integer, decimal and date attributes give the smallest and largest value, for a range
-  control (`<attribute>.min` / `.max`), without a count (min and max come from two index
+  control (`range=<attribute>:<min>..<max>`), without a count (min and max come from two index
   seeks per book; a count would read every value).
 The figures describe the set with every filter applied, including the attribute's own
 refinement: a POS that offers more values of an attribute already refined keeps the chips

@@ -88,6 +88,12 @@ def test_ranges_on_numbers(book: World) -> None:
     assert ids(page) == ["UC004", "UC005"]
 
 
+def test_ranges_as_range_expressions_as_a_generated_client_sends_them(book: World) -> None:
+    page = listed(book, [("range", "lifetimeValue:300..500.5"), ("range", "visits:4..")])
+    assert ids(page) == ["UC004", "UC005"]
+    assert ids(listed(book, {"range": "visits:..1"})) == ids(listed(book, {"visits.max": "1"}))
+
+
 def test_refiners_describe_the_whole_filtered_set_not_the_page(book: World) -> None:
     page = listed(book, {"refine": "vip:false", "pageSize": "2"})
     assert page["totalCount"] == 8
@@ -148,6 +154,9 @@ def test_leap_day_birthdays_come_up_on_28_february_in_common_years(book: World) 
         ({"refine": "favoriteCategory:Hats"}, "refine"),
         ({"favoriteCategory.min": "Bags"}, "favoriteCategory.min"),
         ({"lifetimeValue.min": "lots"}, "lifetimeValue.min"),
+        ({"range": "lifetimeValue:lots.."}, "range"),
+        ({"range": "favoriteCategory:a..b"}, "range"),
+        ({"range": "visits"}, "range"),
         ({"upcoming": "400"}, "upcoming"),
         ({"colour": "red"}, "colour"),
         ({"pageSize": "0"}, "pageSize"),

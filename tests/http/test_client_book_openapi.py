@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.support.api_client import ApiClient
 
 ROUTES = {
@@ -46,14 +48,34 @@ def test_the_book_lists_document_their_filters(api: ApiClient) -> None:
     document = api.get("/api/openapi.json").json
     store_book = document["paths"]["/api/stores/{storeId}/store-client-book/customers"]["get"]
     params = {p["name"]: p for p in store_book["parameters"]}
-    for name in ("search", "refine", "{attribute}.min", "{attribute}.max", "upcoming"):
-        assert name in params
-    assert {"ownerStaffId", "pageSize", "continuationToken"} <= set(params)
+    assert set(params) == {
+        "storeId",
+        "search",
+        "refine",
+        "range",
+        "upcoming",
+        "ownerStaffId",
+        "pageSize",
+        "continuationToken",
+    }
     assert params["refine"]["schema"]["type"] == "array"
+    assert params["range"]["schema"]["type"] == "array"
+    assert params["range"]["explode"] is True
     assert params["upcoming"]["schema"]["maximum"] == 366
     patch = document["paths"]["/api/stores/{storeId}/customers/{customerId}/attributes"]["patch"]
     assert "If-Match" in {p["name"] for p in patch["parameters"]}
     assert set(patch["responses"]) >= {"200", "400", "412", "428"}
+
+
+def test_the_documented_range_pattern_is_the_one_the_api_parses(api: ApiClient) -> None:
+    document = api.get("/api/openapi.json").json
+    book = document["paths"]["/api/stores/{storeId}/client-book/customers"]["get"]
+    [range_param] = [p for p in book["parameters"] if p["name"] == "range"]
+    pattern = re.compile(range_param["schema"]["items"]["pattern"])
+    for accepted in ("visits:3..9", "lifetimeValue:..500", "lastVisit:2025-01-01.."):
+        assert pattern.search(accepted), accepted
+    for refused in ("visits.min", "visits:3", "1visits:1..2"):
+        assert not pattern.search(refused), refused
 
 
 def test_the_one_book_rule_has_its_own_problem_type(api: ApiClient) -> None:

@@ -178,3 +178,57 @@ def test_canonical_text_tells_different_filters_apart() -> None:
     same = parse(refine=["favoriteCategory:Shoes", "favoriteCategory:Bags"]).canonical()
     assert same == parse(refine=["favoriteCategory:Bags", "favoriteCategory:Shoes"]).canonical()
     assert parse(search="a").canonical() != parse().canonical()
+
+
+def test_range_expressions_give_both_ends_or_one() -> None:
+    filters = parse(range=["visits:3..9", "lifetimeValue:..500", "lastVisit:2025-01-01.."])
+    bounds = {r.attribute: (r.minimum, r.maximum) for r in filters.ranges}
+    assert bounds == {
+        "visits": (3, 9),
+        "lifetimeValue": (None, 500.0),
+        "lastVisit": ("2025-01-01", None),
+    }
+
+
+def test_range_values_may_be_negative_or_decimal() -> None:
+    [found] = parse(range="lifetimeValue:-10.5..0.25").ranges
+    assert (found.minimum, found.maximum) == (-10.5, 0.25)
+
+
+def test_a_range_expression_and_the_older_form_describe_the_same_filter() -> None:
+    newer = parse(range=["visits:3..", "visits:..9"])
+    older = parse(visits__min="3", visits__max="9")
+    mixed = parse(visits__min="3", range="visits:..9")
+    assert newer == older == mixed
+    assert newer.canonical() == older.canonical()
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("visits", "expected <attribute>:<min>..<max>, not 'visits'"),
+        ("visits:3", "expected <attribute>:<min>..<max>, not 'visits:3'"),
+        ("visits:3-9", "expected <attribute>:<min>..<max>"),
+        (":1..2", "expected <attribute>:<min>..<max>"),
+        ("visits:..", "visits: give a lowest value, a highest value or both"),
+        ("shoeSize:1..2", "unknown attribute 'shoeSize'"),
+        ("preferredBrand:a..b", "attribute 'preferredBrand' is not refinable"),
+        ("favoriteCategory:a..b", "favoriteCategory is list: ranges need a number/date"),
+        ("visits:many..", "visits min: must be a whole number"),
+        ("visits:1..2..3", "visits max: must be a whole number"),
+        ("lastVisit:..soon", "lastVisit max: must be a date like 2024-05-31"),
+        ("lifetimeValue:..nan", "lifetimeValue max: must be a number"),
+        ("visits:9..2", "visits: the lowest value is above the highest"),
+    ],
+)
+def test_bad_range_expressions_are_named(expression: str, message: str) -> None:
+    [error] = problems(range=expression)
+    assert error["field"] == "range"
+    assert message in error["message"]
+
+
+def test_an_end_given_twice_is_refused() -> None:
+    [error] = problems(range=["visits:1..", "visits:2.."])
+    assert error == {"field": "range", "message": "visits: give the min value once"}
+    [error] = problems(visits__max="5", range="visits:..6")
+    assert error == {"field": "range", "message": "visits: give the max value once"}
