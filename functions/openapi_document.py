@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 from functions.http_support import ENDPOINTS, Access, EndpointSpec
 from functions.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX
 from shared.domain.errors import all_error_types
+from shared.domain.organisation import Operation
 
 REF = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -53,6 +54,11 @@ def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
     refs, top = models_json_schema(modes, by_alias=True, ref_template=REF)
     defs = top.get("$defs", {})
     defs["Problem"] = PROBLEM_SCHEMA
+    defs["PermissionOperation"] = {
+        "type": "string",
+        "enum": [o.value for o in Operation],
+        "description": "an operation a permission set grants (imports of permission-sets)",
+    }
     return refs, defs
 
 
@@ -87,6 +93,9 @@ def _operation(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
     }
     if spec.access is Access.PUBLIC:
         operation["security"] = []
+    if spec.operation is not None:
+        # The permission-set operation the caller needs (403 `forbidden` names it).
+        operation["x-permission"] = spec.operation.value
     if spec.request_model is not None:
         schema = refs[(spec.request_model, "validation")]
         operation["requestBody"] = {
