@@ -63,8 +63,8 @@ def customer_details(request: ApiRequest) -> ApiResponse:
     operation=Operation.EDIT_CUSTOMER_ATTRIBUTES,
     summary="Set (or clear with null) client-book attribute values, typed against the"
     " published attribute group, of a customer in one of this store's address books or in a"
-    " book of your store client book (needs edit-customer-attributes); If-Match required;"
-    " answers the new details and ETag",
+    " book of your store client book (needs edit-customer-attributes; 409 customer-erased"
+    " for an erased customer); If-Match required; answers the new details and ETag",
     request_model=AttributeChanges,
     response_model=CustomerDetails,
     headers=("If-Match",),

@@ -31,7 +31,7 @@ from shared.paging import ContinuationCodec
 from shared.ports.activities import CustomerKey
 from shared.ports.clock import Clock
 from shared.ports.storage import Storage
-from shared.services.customer_scope import require_customer
+from shared.services.customer_scope import require_customer, require_writable_customer
 from shared.services.note_readers import NoteReaders
 
 # Store pages one request reads while picking out a restricted reader's own notes: a page
@@ -74,7 +74,7 @@ class NoteService:
     def add(self, staff: StaffContext, customer_id: str, text: str, note_id: str) -> Note:
         """A new note by the caller (a retry with the same `note_id` returns the first)."""
         note_text(text)  # refuse bad input before looking anything up
-        require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        require_writable_customer(self._storage.customers, staff.legal_entity, customer_id)
         note = new_note(
             text,
             Authoring(
@@ -139,14 +139,18 @@ class NoteService:
         self, staff: StaffContext, customer_id: str, note_id: str, text: str, if_match: str
     ) -> Note:
         """Replace the text (author only, If-Match); the old text goes to the history."""
-        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        customer = require_writable_customer(
+            self._storage.customers, staff.legal_entity, customer_id
+        )
         current = self._readable_note(staff, customer, note_id)
         edited, replaced = edit_note(current, text, staff.staff_id, if_match, self._clock.now())
         return self._storage.notes.replace(edited, current.revision, replaced)
 
     def delete(self, staff: StaffContext, customer_id: str, note_id: str, if_match: str) -> None:
         """Delete (author only, If-Match); the last text stays in the history for admins."""
-        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        customer = require_writable_customer(
+            self._storage.customers, staff.legal_entity, customer_id
+        )
         current = self._readable_note(staff, customer, note_id)
         replaced = delete_note(current, staff.staff_id, if_match, self._clock.now())
         self._storage.notes.delete(customer, note_id, replaced)
