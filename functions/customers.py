@@ -9,6 +9,7 @@ from functions.client_books import caller
 from functions.http_support import Access, ApiRequest, ApiResponse, endpoint
 from functions.route_values import route_id
 from shared.domain.client_book_views import CustomerDetails, CustomerSearchPage
+from shared.domain.organisation import Operation
 from shared.services.customers import VersionedDetails
 
 bp = func.Blueprint()
@@ -60,8 +61,11 @@ def customer_details(request: ApiRequest) -> ApiResponse:
     name="customer_attributes_patch",
     route="stores/{storeId}/customers/{customerId}/attributes",
     method="PATCH",
+    operation=Operation.EDIT_CUSTOMER_ATTRIBUTES,
     summary="Set (or clear with null) client-book attribute values, typed against the"
-    " published attribute group; If-Match required; answers the new details and ETag",
+    " published attribute group, of a customer in one of this store's address books or in a"
+    " book of your store client book (needs edit-customer-attributes; 409 customer-erased"
+    " for an erased customer); If-Match required; answers the new details and ETag",
     request_model=AttributeChanges,
     response_model=CustomerDetails,
     required_headers=("If-Match",),

@@ -19,6 +19,7 @@ from functions.problems import (
 from functions.route_values import route_schema
 from shared.domain.errors import all_error_types
 from shared.domain.identity import ADMIN_ROLE, POS_SCOPE
+from shared.domain.organisation import Operation
 
 REF = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -89,6 +90,11 @@ def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
     refs, top = models_json_schema(modes, by_alias=True, ref_template=REF)
     defs = top.get("$defs", {})
     defs["Problem"] = PROBLEM_SCHEMA
+    defs["PermissionOperation"] = {
+        "type": "string",
+        "enum": [o.value for o in Operation],
+        "description": "an operation a permission set grants (imports of permission-sets)",
+    }
     return refs, defs
 
 
@@ -177,6 +183,9 @@ def _operation(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
         "responses": {str(spec.success_status): _success(spec, refs), **_errors_for(spec)},
         "security": _security(spec),
     }
+    if spec.operation is not None:
+        # The permission-set operation the caller needs (403 `forbidden` names it).
+        operation["x-permission"] = spec.operation.value
     if spec.request_model is not None:
         schema = refs[(spec.request_model, "validation")]
         operation["requestBody"] = {

@@ -32,6 +32,12 @@ class StaffContext:
             )
 
 
+def not_an_associate() -> Forbidden:
+    """The one answer for a caller with no active staff record: the same for every store
+    and legal entity, existing or not, so that it tells nothing about them."""
+    return Forbidden("your account is not an active associate; ask headquarters to add it")
+
+
 def staff_context(
     legal_entity: str,
     staff: Staff | None,
@@ -40,7 +46,7 @@ def staff_context(
 ) -> StaffContext:
     """The context of `staff` in `store`, or Forbidden saying which rule stops it."""
     if staff is None or not staff.active:
-        raise Forbidden(f"you are not an active associate of legal entity {legal_entity}")
+        raise not_an_associate()
     if store.store_id not in staff.stores:
         raise Forbidden(f"you do not work in store {store.store_id}")
     operations = frozenset(permission_set.operations) if permission_set else frozenset()

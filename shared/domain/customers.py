@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from shared.domain.errors import Conflict
 from shared.domain.model_base import DomainModel, Identifier, Name
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")]
@@ -32,3 +34,38 @@ class Customer(DomainModel):
     anniversary: dt.date | None = None
     contact_consent: bool = False
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class CustomerErased(Conflict):
+    """The customer was erased: their tombstone refuses every write about them until a
+    headquarters import restores them (`"restore": true`)."""
+
+    slug = "customer-erased"
+    title = "Customer was erased"
+
+    def __init__(self, customer_ids: Sequence[str]) -> None:
+        shown = ", ".join(customer_ids[:10])
+        super().__init__(
+            f"{shown} {'was' if len(customer_ids) == 1 else 'were'} erased; nothing was written",
+            customerIds=list(customer_ids),
+        )
+        self.customer_ids = list(customer_ids)
+
+
+def refuse_erased(customer_ids: Sequence[str], erased: Collection[str]) -> None:
+    """Raise CustomerErased naming, in request order, the ids that carry a tombstone."""
+    found = [c for c in customer_ids if c in erased]
+    if found:
+        raise CustomerErased(found)
+
+
+class CustomerImportRecord(Customer):
+    """A customer record of a headquarters import. An erased customer's id is rejected
+    unless the record says `restore: true`: headquarters brings the customer back on
+    purpose, never by re-sending an old extract."""
+
+    restore: bool = False
+
+    def customer(self) -> Customer:
+        """The master data to store (without the import's own instruction)."""
+        return Customer.model_validate(self.model_dump(exclude={"restore"}))

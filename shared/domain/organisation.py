@@ -20,6 +20,9 @@ class Operation(StrEnum):
     REASSIGN_CUSTOMERS = "reassign-customers"  # 716
     # A store manager removes customers from colleagues' books in the store client book.
     MANAGE_STORE_CLIENT_BOOKS = "manage-store-client-books"
+    # Set or clear client-book attribute values of a customer in the store's scope. Not a
+    # seed number: the seed let anyone who opens details change them.
+    EDIT_CUSTOMER_ATTRIBUTES = "edit-customer-attributes"
 
 
 OPERATION_NUMBERS = {

@@ -9,9 +9,10 @@ must remain visible until a manager reassigns them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from shared.domain.errors import Forbidden
 from shared.domain.organisation import Staff, Store
 
 
@@ -48,3 +49,25 @@ class AddressBookIndex:
         for book in self.books_by_staff.get(staff_id, frozenset()):
             owners |= self.staff_by_book.get(book, frozenset())
         return frozenset(owners)
+
+
+def in_store_scope(
+    customer_address_books: Collection[str],
+    store: Store,
+    holders: Collection[str],
+    store_book_owners: Collection[str],
+) -> bool:
+    """May a change made in `store` reach this customer? Yes if one of the store's address
+    books lists them, or a book of the caller's store client book holds them (`holders`:
+    owners of the books holding the customer)."""
+    if set(customer_address_books) & set(store.address_books):
+        return True
+    return any(owner in store_book_owners for owner in holders)
+
+
+def outside_store_scope(customer_id: str, store_id: str) -> Forbidden:
+    return Forbidden(
+        f"customer {customer_id} is in no address book of store {store_id} and in no book of"
+        " your store client book; ask a store that serves the customer",
+        customerId=customer_id,
+    )

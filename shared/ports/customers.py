@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,3 +23,21 @@ class CustomerRecords(Protocol):
     def get(self, legal_entity: str, customer_id: str) -> StoredCustomer | None: ...
 
     def count(self, legal_entity: str) -> int: ...
+
+    # -- tombstones: what an erasure leaves so that nothing is written about the customer --
+
+    def mark_erased(self, legal_entity: str, customer_id: str, erased_at: str) -> None:
+        """Leave the customer's tombstone (a repeat keeps the first one)."""
+        ...
+
+    def erased_among(self, legal_entity: str, customer_ids: Sequence[str]) -> set[str]:
+        """Which of these customers carry a tombstone."""
+        ...
+
+    def erased_ids(self, legal_entity: str) -> set[str]:
+        """Every tombstone of the legal entity (erasures are rare: imports read them once)."""
+        ...
+
+    def restore(self, legal_entity: str, customer_id: str) -> None:
+        """Remove the tombstone, if any: headquarters brought the customer back."""
+        ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.domain.access import StaffContext, staff_context
+from shared.domain.access import StaffContext, not_an_associate, staff_context
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.identity import Identity
 from shared.services.published_view import PublishedCache
@@ -13,13 +13,21 @@ class AccessService:
         self._published = published
 
     def in_store(self, identity: Identity, store_id: str) -> StaffContext:
-        """The caller acting in `store_id`: they must be staff of its legal entity there."""
-        found = self._published.current().find_store(store_id)
-        if found is None:
+        """The caller acting in `store_id`: they must be staff of its legal entity there.
+
+        Nothing here tells a caller about a legal entity they do not work for: without an
+        active staff record anywhere, every store answers the same 403; for an associate, a
+        store of another legal entity is as unknown (404) as one that does not exist.
+        """
+        view = self._published.current()
+        if not view.is_active_associate(identity.object_id):
+            raise not_an_associate()
+        found = view.find_store(store_id)
+        staff = found[0].staff_by_object_id.get(identity.object_id) if found else None
+        if found is None or staff is None:
             raise NotFound(f"no store {store_id!r}", resource="store")
         entity, store = found
-        staff = entity.staff_by_object_id.get(identity.object_id)
-        permission_set = entity.permission_sets.get(staff.permission_set_id) if staff else None
+        permission_set = entity.permission_sets.get(staff.permission_set_id)
         return staff_context(entity.legal_entity, staff, store, permission_set)
 
     @staticmethod

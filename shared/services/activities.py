@@ -27,7 +27,7 @@ from shared.domain.record_ids import time_ordered_id
 from shared.paging import DEFAULT_PAGE_SIZE, ContinuationCodec
 from shared.ports.clock import Clock
 from shared.ports.storage import Storage
-from shared.services.customer_scope import require_customer
+from shared.services.customer_scope import require_customer, require_writable_customer
 from shared.services.published_view import PublishedCache
 
 
@@ -91,7 +91,7 @@ class ActivityService:
         """Record an activity by the calling associate in their store (a retry with the same
         `activity_id` returns the first one)."""
         legal_entity = staff.legal_entity
-        require_customer(self._storage.customers, legal_entity, customer_id)
+        require_writable_customer(self._storage.customers, legal_entity, customer_id)
         entity = self._published.current().entity(legal_entity)
         activity = record_activity(
             draft,

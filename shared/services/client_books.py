@@ -28,6 +28,7 @@ from shared.domain.client_books import (
     outside_store_client_book,
     unknown_customers,
 )
+from shared.domain.customers import refuse_erased
 from shared.domain.errors import InvalidContinuationToken, ValidationFailed
 from shared.domain.organisation import Operation
 from shared.domain.refiners import build_refiner, refinable_attributes
@@ -244,10 +245,12 @@ class ClientBookService:
         )
 
     def _require_customers(self, ctx: ClientelingContext, ids: list[str]) -> None:
+        """Every id is a customer of the legal entity, and none of them was erased."""
         known = self._records.existing_customers(ctx.legal_entity, ids)
         unknown = [c for c in ids if c not in known]
         if unknown:
             raise unknown_customers(unknown)
+        refuse_erased(ids, self._storage.customers.erased_among(ctx.legal_entity, ids))
 
     def _refuse_held_elsewhere(self, ctx: ClientelingContext, ids: list[str]) -> None:
         holdings = self._records.holdings_of(ctx.legal_entity, ids)

@@ -17,8 +17,9 @@ from shared.domain.client_book_views import (
     CustomerSearchPage,
     SearchHitCard,
 )
-from shared.domain.customers import Customer
+from shared.domain.customers import Customer, refuse_erased
 from shared.domain.errors import NotFound
+from shared.domain.store_client_book import in_store_scope, outside_store_scope
 from shared.paging import ContinuationCodec
 from shared.ports.client_books import BookPosition, ClientBookRecords
 from shared.ports.customers import CustomerRecords, StoredCustomer
@@ -128,11 +129,29 @@ class CustomerService:
         self, staff: StaffContext, customer_id: str, changes: Mapping[str, Any], if_match: str
     ) -> VersionedDetails:
         """Set or clear (null) client-book attribute values, typed against the published
-        group; every card shows the change at once."""
+        group; every card shows the change at once. Only for a customer in the store's scope
+        (one of its address books, or a book of the caller's store client book), never for
+        an erased one."""
         ctx = self._contexts.of(staff)
         clean = validate_attribute_values(ctx.group, dict(changes))
+        current = self._customers.get(ctx.legal_entity, customer_id)
+        if current is None:
+            raise NotFound(f"no customer {customer_id!r}", resource="customer")
+        # An erased customer has no address books left: say why first, not "out of scope".
+        refuse_erased([customer_id], self._customers.erased_among(ctx.legal_entity, [customer_id]))
+        self._require_in_store_scope(ctx, current)
         stored = self._records.set_attribute_values(ctx.legal_entity, customer_id, clean, if_match)
         return self._details(ctx, stored)
+
+    def _require_in_store_scope(self, ctx: ClientelingContext, stored: StoredCustomer) -> None:
+        store = ctx.staff.store
+        address_books = Customer.model_validate(stored.body).address_books
+        holders: set[str] = set()
+        if not set(address_books) & set(store.address_books):  # else no need to read books
+            holdings = self._records.holdings_of(ctx.legal_entity, [stored.customer_id])
+            holders = {h.owner_staff_id for h in holdings}
+        if not in_store_scope(address_books, store, holders, ctx.store_book_owners()):
+            raise outside_store_scope(stored.customer_id, store.store_id)
 
     def _details(self, ctx: ClientelingContext, stored: StoredCustomer) -> VersionedDetails:
         customer = Customer.model_validate(stored.body)

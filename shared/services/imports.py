@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.domain.attributes import AttributeGroup, validate_attribute_values
-from shared.domain.customers import Customer
+from shared.domain.customers import Customer, CustomerImportRecord
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.model_base import DomainModel, field_errors
@@ -21,6 +21,9 @@ from shared.ports.storage import Storage
 CHUNK_SIZE = 1000
 MAX_REPORTED_REJECTIONS = 1000
 IMPORT_KINDS = ("stores", "staff", "permission-sets", "customers")
+ERASED_WITHOUT_RESTORE = (
+    'this customer was erased; send the record with "restore": true to bring them back'
+)
 
 
 @dataclass
@@ -168,19 +171,30 @@ class ImportService:
 
     def _customer_rules(self, legal_entity: str) -> _KindRules:
         group = self._client_book_group(legal_entity)
+        customers = self._storage.customers
+        erased = customers.erased_ids(legal_entity)
 
-        def check(customer: Customer) -> list[dict[str, str]]:
+        def check(record: CustomerImportRecord) -> list[dict[str, str]]:
+            if record.customer_id in erased and not record.restore:
+                return [{"field": "customerId", "message": ERASED_WITHOUT_RESTORE}]
             try:
-                validate_attribute_values(group, customer.attributes)
+                validate_attribute_values(group, record.attributes)
             except ValidationFailed as problem:
                 return problem.errors
             return []
 
         def write(chunk: list[Any]) -> int:
-            bodies = [self._with_clean_attributes(group, c) for c in chunk]
-            return self._storage.customers.upsert_many(legal_entity, bodies)
+            bodies = [self._with_clean_attributes(group, r.customer()) for r in chunk]
+            written = customers.upsert_many(legal_entity, bodies)
+            # The tombstone goes after the data is back: a failure in between leaves the
+            # customer erased, and sending the record again finishes the restore.
+            for record in chunk:
+                if record.restore and record.customer_id in erased:
+                    customers.restore(legal_entity, record.customer_id)
+                    erased.discard(record.customer_id)
+            return written
 
-        return _KindRules(Customer, "customerId", check, write)
+        return _KindRules(CustomerImportRecord, "customerId", check, write)
 
     @staticmethod
     def _with_clean_attributes(group: AttributeGroup | None, customer: Customer) -> dict:

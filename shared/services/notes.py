@@ -31,7 +31,7 @@ from shared.paging import ContinuationCodec
 from shared.ports.activities import CustomerKey
 from shared.ports.clock import Clock
 from shared.ports.storage import Storage
-from shared.services.customer_scope import require_customer
+from shared.services.customer_scope import require_customer, require_writable_customer
 from shared.services.note_readers import NoteReaders
 
 # Store pages one request reads while picking out a restricted reader's own notes: a page
@@ -74,7 +74,7 @@ class NoteService:
     def add(self, staff: StaffContext, customer_id: str, text: str, note_id: str) -> Note:
         """A new note by the caller (a retry with the same `note_id` returns the first)."""
         note_text(text)  # refuse bad input before looking anything up
-        require_customer(self._storage.customers, staff.legal_entity, customer_id)
+        require_writable_customer(self._storage.customers, staff.legal_entity, customer_id)
         note = new_note(
             text,
             Authoring(
@@ -133,25 +133,25 @@ class NoteService:
     def get(self, staff: StaffContext, customer_id: str, note_id: str) -> Note:
         """One note the caller may read; another's note they may not read is not found."""
         customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
-        note = self._require_note(customer, note_id)
-        author = self._readers.only_author(staff, customer_id)
-        if author is not None and note.author_staff_id != author:
-            raise NotFound(f"no note {note_id!r} for customer {customer_id}")
-        return note
+        return self._readable_note(staff, customer, note_id)
 
     def edit(
         self, staff: StaffContext, customer_id: str, note_id: str, text: str, if_match: str
     ) -> Note:
         """Replace the text (author only, If-Match); the old text goes to the history."""
-        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
-        current = self._require_note(customer, note_id)
+        customer = require_writable_customer(
+            self._storage.customers, staff.legal_entity, customer_id
+        )
+        current = self._readable_note(staff, customer, note_id)
         edited, replaced = edit_note(current, text, staff.staff_id, if_match, self._clock.now())
         return self._storage.notes.replace(edited, current.revision, replaced)
 
     def delete(self, staff: StaffContext, customer_id: str, note_id: str, if_match: str) -> None:
         """Delete (author only, If-Match); the last text stays in the history for admins."""
-        customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
-        current = self._require_note(customer, note_id)
+        customer = require_writable_customer(
+            self._storage.customers, staff.legal_entity, customer_id
+        )
+        current = self._readable_note(staff, customer, note_id)
         replaced = delete_note(current, staff.staff_id, if_match, self._clock.now())
         self._storage.notes.delete(customer, note_id, replaced)
 
@@ -165,7 +165,7 @@ class NoteService:
     ) -> HistoryPage:
         """The earlier texts of a note, for its author only."""
         customer = require_customer(self._storage.customers, staff.legal_entity, customer_id)
-        require_author(self._require_note(customer, note_id), staff.staff_id)
+        require_author(self._readable_note(staff, customer, note_id), staff.staff_id)
         return self._history(customer, note_id, page_size, token)
 
     def admin_history(
@@ -191,6 +191,15 @@ class NoteService:
                 revision_to_token(page.items[-1].revision), scope
             )
         return HistoryPage(page.items, next_token)
+
+    def _readable_note(self, staff: StaffContext, customer: CustomerKey, note_id: str) -> Note:
+        """The note if the caller may read it. A note they may not read is not found, also
+        when they try to change it: a 403 would tell them it exists."""
+        note = self._require_note(customer, note_id)
+        author = self._readers.only_author(staff, customer.customer_id)
+        if author is not None and note.author_staff_id != author:
+            raise NotFound(f"no note {note_id!r} for customer {customer.customer_id}")
+        return note
 
     def _require_note(self, customer: CustomerKey, note_id: str) -> Note:
         note = self._storage.notes.get(customer, note_id)

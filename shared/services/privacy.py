@@ -5,6 +5,9 @@ bounded slices, never with one unbounded query. The export is assembled in memor
 is fine for one customer.
 
 Erasure, in this order so that a retry after a crash simply finishes the job:
+0. a tombstone is left: from now on every write about the customer (notes, activities,
+   client book changes, attribute values) is refused with 409 `customer-erased`, and a
+   headquarters import of the id is rejected unless its record says `"restore": true`;
 1. the master data is anonymised (name "Erased customer"; contact fields, important dates,
    address books and attribute values cleared), so a client book add racing the erasure can
    only copy the anonymised card;
@@ -141,13 +144,15 @@ class PrivacyService:
     def erase(self, legal_entity: str, customer_id: str, admin_object_id: str) -> Erasure:
         """Erase the customer's personal data; erasing again finds less (or nothing) to do."""
         key = require_customer(self._storage.customers, legal_entity, customer_id)
+        erased_at = iso(self._clock.now())
+        self._storage.customers.mark_erased(legal_entity, customer_id, erased_at)
         self._anonymise(legal_entity, customer_id)
         counts = ErasureCounts(
             client_books=self._leave_books(key),
             activities=self._until_none(lambda: self._storage.activities.erase(key, ERASE_SLICE)),
             **self._erase_notes(key),
         )
-        erasure = Erasure(customer_id, iso(self._clock.now()), admin_object_id, counts)
+        erasure = Erasure(customer_id, erased_at, admin_object_id, counts)
         self._record(legal_entity, erasure)
         return erasure
 

@@ -53,6 +53,10 @@ class PublishedView:
     def entity(self, legal_entity: str) -> LegalEntityView:
         return self.entities.get(legal_entity) or LegalEntityView(legal_entity)
 
+    def is_active_associate(self, object_id: str) -> bool:
+        """Has this Entra object id an active staff record in some legal entity?"""
+        return any(object_id in e.staff_by_object_id for e in self.entities.values())
+
     def find_store(self, store_id: str) -> tuple[LegalEntityView, Store] | None:
         legal_entity = self.store_legal_entity.get(store_id)
         if legal_entity is None:

@@ -78,8 +78,54 @@ def test_associates_of_another_store_are_turned_away(world: World, method, rest,
 
 
 @pytest.mark.parametrize(("method", "rest", "body"), ROUTES)
-def test_another_legal_entity_is_turned_away(world: World, method, rest, body) -> None:
-    assert call(world, "erin", "S1", method, rest, body).status == 403
+def test_a_store_of_another_legal_entity_looks_like_no_store(
+    world: World, method, rest, body
+) -> None:
+    """erin (DEMF) cannot tell S1 (USRT) from a store that does not exist."""
+    other = call(world, "erin", "S1", method, rest, body)
+    unknown = call(world, "erin", "S404", method, rest, body)
+
+    assert other.status == 404, other
+    assert other.json == {**unknown.json, "detail": unknown.json["detail"].replace("S404", "S1")}
+    assert "USRT" not in other.body.decode()
+
+
+@pytest.mark.parametrize(("method", "rest", "body"), ROUTES)
+def test_a_token_without_a_staff_record_gets_one_answer_that_names_nothing(
+    world: World, method, rest, body
+) -> None:
+    """Whatever store is asked (of either legal entity, or none), the same 403: a valid
+    token of someone who is no associate cannot enumerate stores or legal entities."""
+    replies = [call(world, "stranger", s, method, rest, body) for s in ("S1", "S3", "D1", "S404")]
+
+    assert {r.status for r in replies} == {403}, replies
+    assert all(r.json == replies[0].json for r in replies), replies
+    assert replies[0].json["type"] == "urn:clienteling:problem:forbidden"
+    for name in ("S1", "S3", "D1", "S404", "USRT", "DEMF"):
+        assert name not in replies[0].body.decode()
+
+
+def test_a_deactivated_associate_gets_the_same_answer_as_a_stranger(world: World) -> None:
+    world.import_records(
+        "DEMF",
+        "staff",
+        [
+            {
+                "staffId": "erin",
+                "name": "Erin Engel",
+                "objectId": "erin",
+                "stores": ["D1"],
+                "permissionSetId": "associate",
+                "active": False,
+            }
+        ],
+    )
+    world.publish()
+
+    stranger = call(world, "stranger", "S1", "GET", "client-book", None)
+    for store in ("D1", "S1", "S404"):
+        reply = call(world, "erin", store, "GET", "client-book", None)
+        assert (reply.status, reply.json) == (403, stranger.json), reply
 
 
 @pytest.mark.parametrize(("method", "rest", "body"), ROUTES)

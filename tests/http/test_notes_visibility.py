@@ -88,6 +88,32 @@ def test_a_note_one_may_not_read_is_not_found(world: World, notes: dict) -> None
     assert world.ok(world.as_staff("alice").get(own))["text"] == "alice on UC003"
 
 
+def test_changing_a_note_one_may_not_read_is_not_found_either(world: World, notes: dict) -> None:
+    """A 403 ("not the author") would tell alice that carol's note exists: every route on a
+    note she may not read answers as GET does, and nothing changes."""
+    change_parameters(world, "USRT", notesVisibility=RESTRICTED)
+    carols = notes["UC003:carol"]
+    path = f"{notes_path('S1', 'UC003')}/{carols['noteId']}"
+    alice, if_match = world.as_staff("alice"), {"If-Match": carols["etag"]}
+
+    missing = alice.get(f"{notes_path('S1', 'UC003')}/01JUNKNOWNNOTE0000000000000")
+    replies = [
+        alice.get(path),
+        alice.put(path, json={"text": "overwritten"}, headers=if_match),
+        alice.delete(path, headers=if_match),
+        alice.get(f"{path}/history"),
+    ]
+
+    assert [r.status for r in replies] == [404, 404, 404, 404], replies
+    assert {r.json["type"] for r in replies} == {missing.json["type"]}
+    own = f"{notes_path('S2', 'UC003')}/{carols['noteId']}"
+    assert world.ok(world.as_staff("carol").get(own))["text"] == "carol on UC003"
+    # Where she reads every note, the same edit is what it always was: not the author.
+    change_parameters(world, "USRT", notesVisibility="legal-entity")
+    denied = alice.put(path, json={"text": "overwritten"}, headers=if_match)
+    assert denied.status == 403, denied
+
+
 def test_headquarters_and_activities_are_not_restricted(world: World, notes: dict) -> None:
     change_parameters(world, "USRT", notesVisibility=RESTRICTED)
     body = activity_body(subject="Visit with carol")

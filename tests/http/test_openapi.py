@@ -11,7 +11,7 @@ from functions.problems import SECURITY_HEADERS, error_response
 from shared.domain.errors import DependencyUnavailable
 from shared.domain.identity import ADMIN_ROLE
 from tests.support.api_client import ApiClient
-from tests.support.world import World, pos_path
+from tests.support.world import World, add_to_book, pos_path
 
 
 def _registered(function_app_module) -> set[tuple[str, str]]:
@@ -139,6 +139,7 @@ def test_the_headers_answers_carry_are_documented(world: World) -> None:
     key = {"Idempotency-Key": "same-note"}
     first = alice.post(notes, json={"text": "hi"}, headers=key)
     replayed = alice.post(notes, json={"text": "hi"}, headers=key)
+    add_to_book(world, "alice", ["UC001"], "S1")  # attributes change only in the store's scope
     card = alice.get(pos_path("S1", "customers/UC001"))
     changed = alice.patch(
         pos_path("S1", "customers/UC001/attributes"),

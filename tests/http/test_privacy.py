@@ -197,8 +197,13 @@ def test_erasing_twice_finds_nothing_left_and_logs_both(
     assert world.ok(world.admin.get(EXPORT))["customer"]["name"] == "Erased customer"
 
 
-def test_an_erased_customer_can_be_served_again(world: World, history: dict[str, Any]) -> None:
+def test_an_erased_customer_is_served_again_once_headquarters_restores_them(
+    world: World, history: dict[str, Any]
+) -> None:
     world.ok(erase(world))
+    record = {"customerId": "UC003", "name": "Customer 003", "restore": True}
+    report = world.ok(world.admin.post("/api/admin/USRT/import/customers", json=[record]))
+    assert report["accepted"] == 1, report
 
     add_to_book(world, "alice", ["UC003"], "S1")
     body = activity_body(subject="Came back")

@@ -97,7 +97,7 @@ def test_another_legal_entity_sees_nothing_of_ours(world: World) -> None:
     add_to_book(world, "erin", ["DC001"], "D1")
     page = listed(world, "erin", "D1")
     assert owners(page) == {"DC001": "erin"}
-    assert world.as_staff("erin").get(pos_path("S1", STORE_BOOK)).status == 403
+    assert world.as_staff("erin").get(pos_path("S1", STORE_BOOK)).status == 404
 
 
 def test_store_book_filters_and_refiners_cover_every_book_in_scope(world: World) -> None:

@@ -20,6 +20,7 @@ ASSOCIATE = [
     "view-store-client-book",
     "add-to-client-book",
     "remove-from-client-book",
+    "edit-customer-attributes",
 ]
 MANAGER = [*ASSOCIATE, "reassign-customers", "manage-store-client-books"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.domain.organisation import Staff, Store
-from shared.domain.store_client_book import AddressBookIndex
+from shared.domain.store_client_book import AddressBookIndex, in_store_scope
 
 STORES = {
     "S1": Store(store_id="S1", name="Seattle", address_books=["AB1"]),
@@ -61,3 +61,16 @@ def test_sharing_an_address_book_with_one_store() -> None:
     assert INDEX.shares_address_book("gina", STORES["S2"])
     assert not INDEX.shares_address_book("gina", STORES["S1"])
     assert not INDEX.shares_address_book("nobody", STORES["S1"])
+
+
+def test_a_store_reaches_customers_of_its_address_books() -> None:
+    assert in_store_scope(["AB2", "AB1"], STORES["S1"], holders=[], store_book_owners=[])
+    assert not in_store_scope(["AB3"], STORES["S1"], holders=[], store_book_owners=["alice"])
+    assert not in_store_scope([], STORES["S1"], holders=[], store_book_owners=["alice"])
+
+
+def test_a_store_reaches_customers_held_in_its_store_client_book() -> None:
+    owners = INDEX.store_book_owners("alice")
+
+    assert in_store_scope(["AB3"], STORES["S1"], holders=["carol"], store_book_owners=owners)
+    assert not in_store_scope(["AB3"], STORES["S1"], holders=["dave"], store_book_owners=owners)

@@ -7,7 +7,8 @@ changes and two counters. Ids keep the kinds apart (customer ids never hold ':')
 - membership `<customerId>` while the one-book rule is on (ids are unique in a partition,
   so a second book's create fails: the rule enforced by the store), else
   `<bookId>:<customerId>`;
-- audit entry `audit:<entryId>`; counters `sequence:<name>`.
+- audit entry `audit:<entryId>`; counters `sequence:<name>`;
+- an erased customer's tombstone `erased:<customerId>` (written by customers.py).
 
 A membership carries a copy of the customer's card fields, month-day keys of the important
 dates and attribute values, so lists, counts and refiners read memberships only.

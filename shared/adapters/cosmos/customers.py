@@ -4,17 +4,23 @@ Millions of customers fit because no partition ever holds more than one customer
 the other containers keyed the same way, that customer's own records). A card or detail read
 is a point read. Imports compare body hashes first, with one query per thousand customers,
 and write only what changed, several writes at a time.
+
+Tombstones (what an erasure leaves) live in the `memberships` container, in the legal
+entity's partition (item `erased:<customerId>`): checking the up to 100 customers of one
+client book change is one single-partition query, and an import reads them all at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from itertools import islice
 from typing import Any
 
 from shared.adapters.cosmos.database import CosmosContainer
 from shared.adapters.cosmos.item_format import api_etag, body_hash, customer_key
+from shared.domain.errors import Conflict
 from shared.domain.text import customer_search_text, fold
 from shared.ports.customers import StoredCustomer
 
@@ -22,6 +28,11 @@ CHUNK_SIZE = 1000
 # Writes in flight at once during an import: each goes to its own partition, so a batch
 # cannot group them; parallel single writes keep an import of thousands in seconds.
 PARALLEL_WRITES = 8
+TOMBSTONE = "erased-customer"
+
+
+def tombstone_id(customer_id: str) -> str:
+    return f"erased:{customer_id}"
 
 
 def customer_item(legal_entity: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -45,9 +56,13 @@ ChangedCustomers = Callable[[str, Sequence[dict[str, Any]]], Any]
 
 class CosmosCustomerRecords:
     def __init__(
-        self, container: CosmosContainer, on_changed: ChangedCustomers | None = None
+        self,
+        container: CosmosContainer,
+        tombstones: CosmosContainer,
+        on_changed: ChangedCustomers | None = None,
     ) -> None:
         self._container = container
+        self._tombstones = tombstones
         # Told the items of the customers an import changed (client books refresh their
         # card copies), after they are written.
         self._changed = on_changed
@@ -99,3 +114,44 @@ class CosmosCustomerRecords:
             "SELECT VALUE COUNT(1) FROM c WHERE c.legalEntity = @le", {"@le": legal_entity}
         )
         return sum(int(n) for n in items)
+
+    # -- tombstones -----------------------------------------------------------------------
+
+    def mark_erased(self, legal_entity: str, customer_id: str, erased_at: str) -> None:
+        item = {
+            "id": tombstone_id(customer_id),
+            "legalEntity": legal_entity,
+            "type": TOMBSTONE,
+            "customerId": customer_id,
+            "erasedAt": erased_at,
+        }
+        with suppress(Conflict):  # erased before: the first tombstone stays
+            self._tombstones.create(item)
+
+    def erased_among(self, legal_entity: str, customer_ids: Sequence[str]) -> set[str]:
+        if not customer_ids:
+            return set()
+        if len(customer_ids) == 1:  # the usual case (a note, an activity): a point read
+            found = self._tombstones.read(tombstone_id(customer_ids[0]), legal_entity)
+            return {customer_ids[0]} if found is not None else set()
+        return set(
+            self._tombstones.query(
+                "SELECT VALUE c.customerId FROM c WHERE c.legalEntity = @le"
+                f" AND c.type = '{TOMBSTONE}' AND ARRAY_CONTAINS(@ids, c.customerId)",
+                {"@le": legal_entity, "@ids": list(customer_ids)},
+                partition_key=legal_entity,
+            )
+        )
+
+    def erased_ids(self, legal_entity: str) -> set[str]:
+        return set(
+            self._tombstones.query(
+                "SELECT VALUE c.customerId FROM c WHERE c.legalEntity = @le"
+                f" AND c.type = '{TOMBSTONE}'",
+                {"@le": legal_entity},
+                partition_key=legal_entity,
+            )
+        )
+
+    def restore(self, legal_entity: str, customer_id: str) -> None:
+        self._tombstones.delete(tombstone_id(customer_id), legal_entity)

@@ -38,8 +38,9 @@ class CosmosStorage:
         memberships = database.container("memberships")
         # Memberships copy card fields from customers on add; an import that changes a
         # customer refreshes the copies (one query per chunk, batches only where held).
+        # Tombstones sit in the legal entity's memberships partition, next to what they guard.
         self.customers = CosmosCustomerRecords(
-            customers, on_changed=partial(refresh_copies, memberships)
+            customers, memberships, on_changed=partial(refresh_copies, memberships)
         )
         self.client_books = CosmosClientBookRecords(memberships, customers)
         self.alert_state = CosmosAlertStateStore(database.container("operations"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from shared.adapters.sqlite.book_query import marks
 from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.json_columns import content_etag, dump, load
 from shared.domain.text import customer_search_text, fold
@@ -74,3 +75,45 @@ class SqliteCustomerRecords:
             .fetchone()
         )
         return int(row[0])
+
+    # -- tombstones -----------------------------------------------------------------------
+
+    def mark_erased(self, legal_entity: str, customer_id: str, erased_at: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO customer_tombstones(legal_entity, customer_id, erased_at)"
+                " VALUES (?, ?, ?)",
+                (legal_entity, customer_id, erased_at),
+            )
+
+    def erased_among(self, legal_entity: str, customer_ids: Sequence[str]) -> set[str]:
+        if not customer_ids:
+            return set()
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT customer_id FROM customer_tombstones"
+                f" WHERE legal_entity = ? AND customer_id IN ({marks(len(customer_ids))})",
+                (legal_entity, *customer_ids),
+            )
+            .fetchall()
+        )
+        return {r[0] for r in rows}
+
+    def erased_ids(self, legal_entity: str) -> set[str]:
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT customer_id FROM customer_tombstones WHERE legal_entity = ?",
+                (legal_entity,),
+            )
+            .fetchall()
+        )
+        return {r[0] for r in rows}
+
+    def restore(self, legal_entity: str, customer_id: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM customer_tombstones WHERE legal_entity = ? AND customer_id = ?",
+                (legal_entity, customer_id),
+            )
