@@ -104,12 +104,15 @@ def test_the_alert_is_one_per_secret_and_threshold_and_resolves_on_its_own() -> 
 
 def test_the_workbook_shows_each_panel_query_for_this_app_from_the_workspace() -> None:
     content = WORKBOOK.variable("workbookContent")
-    panel_item = function_call(content["items"], "concat")["arg_2"]
-    (panels_name, lambda_) = function_call(panel_item, "map").values()
-    item = lambda_["detail"]["expression"]["content"]
+    panel_items = WORKBOOK.variable("panelItems")
+    item = panel_items["config"]["content"]
     query = function_call(item["query"], "replace")
 
-    assert panels_name == "panels"
+    assert function_call(content["items"], "concat") == {
+        "arg_1": "introItems",
+        "arg_2": "panelItems",
+    }
+    assert panel_items["loop_type"]["detail"] == {"item_name": "panel", "array_name": "panels"}
     assert accessor_path(query["original_string"]) == ["panel", "query"]
     assert (query["old_string"], query["new_string"]) == ("{app}", "functionAppName")
     assert item["resourceType"] == "microsoft.operationalinsights/workspaces"

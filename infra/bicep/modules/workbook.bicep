@@ -90,38 +90,39 @@ var panels = [
   { name: 'throttling', title: '429 and 503 answers', query: throttlingQuery, visualization: 'timechart' }
 ]
 
+var introItems = [
+  {
+    type: 1
+    name: 'about'
+    content: {
+      json: '## Clienteling operations\nWhat on-call checks first: docs/operations.md, "Alerts and the operations workbook".'
+    }
+  }
+]
+
+var panelItems = [for panel in panels: {
+  type: 3
+  name: panel.name
+  content: {
+    version: 'KqlItem/1.0'
+    title: panel.title
+    query: replace(panel.query, '{app}', functionAppName)
+    queryType: 0
+    resourceType: 'microsoft.operationalinsights/workspaces'
+    crossComponentResources: [
+      logAnalyticsWorkspaceId
+    ]
+    visualization: panel.visualization
+    timeContext: {
+      durationMs: 86400000
+    }
+    size: 0
+  }
+}]
+
 var workbookContent = {
   version: 'Notebook/1.0'
-  items: concat(
-    [
-      {
-        type: 1
-        name: 'about'
-        content: {
-          json: '## Clienteling operations\nWhat on-call checks first: docs/operations.md, "Alerts and the operations workbook".'
-        }
-      }
-    ],
-    map(panels, panel => {
-      type: 3
-      name: panel.name
-      content: {
-        version: 'KqlItem/1.0'
-        title: panel.title
-        query: replace(panel.query, '{app}', functionAppName)
-        queryType: 0
-        resourceType: 'microsoft.operationalinsights/workspaces'
-        crossComponentResources: [
-          logAnalyticsWorkspaceId
-        ]
-        visualization: panel.visualization
-        timeContext: {
-          durationMs: 86400000
-        }
-        size: 0
-      }
-    })
-  )
+  items: concat(introItems, panelItems)
   fallbackResourceIds: [
     logAnalyticsWorkspaceId
   ]
