@@ -20,6 +20,7 @@ from tests.alerts.alert_scenario import INSIGHTS_SECRET, NOW, ROUTING_KEY, UtcCl
 from tests.fakes.alert_receivers import PAGERDUTY_PATH, WEBHOOK_PATH, FakeAlertReceivers
 from tests.fakes.keyvault import FakeKeyVault
 from tests.fakes.server import FakeResponse
+from tests.infra.kql import fields_read_for
 from tests.support.telemetry import telemetry_pipeline
 
 SECRET_VALUE = "Insights-Client-Secret-Value-1"
@@ -292,3 +293,9 @@ def test_findings_reach_app_traces_properties_and_only_actionable_ones_are_alert
     }
     no_expiry = next(p for p in statuses if p["secretName"] == "no-expiry-secret")
     assert "daysLeft" not in no_expiry and "expiresOn" not in no_expiry
+    # Every field the alert rule and the workbook read from these events is one the check sent.
+    sent = set().union(*(set(p) for p in [*alerting.values(), *statuses]))
+    read = fields_read_for(Event.SECRET_EXPIRY_FINDING) | fields_read_for(
+        Event.SECRET_EXPIRY_STATUS
+    )
+    assert read <= sent

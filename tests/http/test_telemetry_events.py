@@ -4,6 +4,7 @@ templates, status codes and durations, never a query value a POS sent."""
 from __future__ import annotations
 
 from shared.telemetry.fields import Event
+from tests.infra.kql import fields_read_for
 from tests.support.telemetry import telemetry_pipeline
 from tests.support.world import World, pos_path
 
@@ -38,6 +39,8 @@ def test_each_request_is_one_event_with_its_route_template_and_no_query_value(
         ("GET", "stores/{storeId}/customers", "403"),
     ]
     assert all(float(p["durationMs"]) >= 0 and len(p["requestId"]) == 32 for p in requests)
+    # Every field the workbook reads from request events is one the pipeline sent.
+    assert fields_read_for(Event.HTTP_REQUEST) <= set(requests[0])
     exported = repr(pipeline.properties()) + repr(pipeline.messages())
     assert SEARCH_TEXT not in exported and "customer&" not in exported
     assert first["continuationToken"] not in exported
@@ -55,5 +58,6 @@ def test_each_distribution_run_is_an_event_with_its_job_and_status(world: World)
         "0",
     )
     assert float(run["durationMs"]) >= 0
+    assert fields_read_for(Event.DISTRIBUTION_RUN) <= set(run)
     admin_request = pipeline.properties(Event.HTTP_REQUEST)[0]
     assert admin_request["route"] == "admin/distribution/{jobId}/run"

@@ -19,33 +19,10 @@ from shared.domain.secret_expiry import Finding, FindingKind
 from shared.telemetry.fields import EVENT, EVENT_FIELDS, Event
 
 from .bicep_model import REPO_ROOT, accessor_path, function_call, main_template, module_template
+from .kql import all_queries, events_filtered, fields_read, workbook_queries
 
 ALERTS = module_template("alerts")
 WORKBOOK = module_template("workbook")
-FIELD_READ = re.compile(r"""Properties(?:\.([A-Za-z_]\w*)|\[\s*["']([^"']+)["']\s*\])""")
-EVENT_FILTER = re.compile(rf"Properties\.{EVENT}\s*(?:==|in)\s*\(?([^|\n]*)")
-
-
-def fields_read(query: str) -> set[str]:
-    return {dotted or bracketed for dotted, bracketed in FIELD_READ.findall(query)}
-
-
-def events_filtered(query: str) -> set[str]:
-    return {
-        name for match in EVENT_FILTER.findall(query) for name in re.findall(r'"([^"]+)"', match)
-    }
-
-
-def workbook_queries() -> dict[str, str]:
-    return {
-        panel["name"]: WORKBOOK.variable(panel["query"]) for panel in WORKBOOK.variable("panels")
-    }
-
-
-def all_queries() -> dict[str, str]:
-    return {"alert: secret expiry": ALERTS.variable("secretExpiryQuery")} | {
-        f"workbook: {name}": query for name, query in workbook_queries().items()
-    }
 
 
 @pytest.mark.parametrize(("name", "query"), sorted(all_queries().items()))

@@ -21,6 +21,7 @@ from shared.telemetry.redaction import (
     redact_text,
 )
 from tests.fakes.server import FakeResponse, LocalServer
+from tests.infra.kql import fields_read_for
 from tests.support.telemetry import TelemetryPipeline, telemetry_pipeline
 
 PERSONAL = "Ana Smith"
@@ -100,9 +101,14 @@ def test_breaker_state_changes_are_events_and_staying_put_is_not(
     breaker.record_success()  # closes
     breaker.record_success()  # still closed: no event
 
-    assert [
-        (p["previousState"], p["breakerState"]) for p in pipeline.properties(Event.INSIGHTS_BREAKER)
-    ] == [("closed", "open"), ("open", "half-open"), ("half-open", "closed")]
+    changes = pipeline.properties(Event.INSIGHTS_BREAKER)
+    assert [(p["previousState"], p["breakerState"]) for p in changes] == [
+        ("closed", "open"),
+        ("open", "half-open"),
+        ("half-open", "closed"),
+    ]
+    # Every field the workbook's breaker panel reads is one the breaker sent.
+    assert fields_read_for(Event.INSIGHTS_BREAKER) <= set(changes[0])
 
 
 @pytest.mark.parametrize(
