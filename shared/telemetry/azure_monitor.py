@@ -66,7 +66,13 @@ def configure_telemetry(
             return True
         if not settings.get(CONNECTION_STRING_SETTING, "").strip():
             return False
-        (configure or _distro())(**distro_options())
+        try:
+            (configure or _distro())(**distro_options())
+        except Exception:
+            # Telemetry must not take the POS down with it: the app serves on, and this line
+            # still reaches the host's own logs (a malformed connection string, say).
+            logging.getLogger(__name__).exception("telemetry export could not be configured")
+            return False
         # Events are exported with their attributes by the handler on this logger; passing them
         # on to the worker's root handler as well would send each one a second time, through the
         # host, without attributes.

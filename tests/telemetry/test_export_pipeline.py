@@ -222,3 +222,19 @@ def test_the_distro_is_configured_once_with_the_redaction_processors(fresh_setup
     assert [type(p) for p in options["log_record_processors"]] == [RedactingLogRecordProcessor]
     # Exported once, with attributes, not a second time through the host without them.
     assert logging.getLogger(EVENT_LOGGER).propagate is False
+
+
+def test_a_distro_that_fails_to_configure_leaves_the_app_running_and_says_so(
+    fresh_setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(**options) -> None:
+        raise ValueError("Invalid instrumentation key")
+
+    settings = {"APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=bad"}
+
+    assert configure_telemetry(settings, broken) is False
+    assert "telemetry export could not be configured" in caplog.text
+    assert logging.getLogger(EVENT_LOGGER).propagate is True
+    distro = RecordingDistro()
+    assert configure_telemetry(settings, distro) is True  # a later start tries again
+    assert len(distro.calls) == 1
