@@ -16,6 +16,11 @@ from functions import (
     privacy,
     secret_expiry,
 )
+from shared.telemetry.azure_monitor import configure_telemetry
+
+# Once per worker process, before any function runs; a no-op without a connection string. The
+# exporter sends from background threads, so importing the app still does no I/O.
+configure_telemetry()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 

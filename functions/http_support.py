@@ -9,7 +9,6 @@ RFC 9457 problem. Handlers never see func.HttpRequest and never build error resp
 from __future__ import annotations
 
 import json
-import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -37,8 +36,10 @@ from shared.domain.model_base import field_errors
 from shared.domain.organisation import Operation
 from shared.paging import page_size
 from shared.settings import SettingsError
+from shared.telemetry.events import emit, event_logger
+from shared.telemetry.fields import Event, Field
 
-log = logging.getLogger("clienteling.http")
+log = event_logger("http")
 M = TypeVar("M", bound=BaseModel)
 JSON_TYPES = ("application/json", "application/problem+json")
 MAX_IDEMPOTENCY_KEY = 200
@@ -284,12 +285,23 @@ def handle(req: func.HttpRequest, spec: EndpointSpec, handler: Handler) -> func.
             500,
             f"the request could not be completed; support can trace request {request_id}",
         )
-    log.info(
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    # The route template, never the URL: the query string can hold a customer's name.
+    emit(
+        log,
+        Event.HTTP_REQUEST,
+        {
+            Field.ROUTE: spec.route,
+            Field.METHOD: spec.method,
+            Field.STATUS_CODE: response.status_code,
+            Field.DURATION_MS: duration_ms,
+            Field.REQUEST_ID: request_id,
+        },
         "%s %s -> %d (%.1f ms) [%s]",
         req.method,
         spec.route,
         response.status_code,
-        (time.perf_counter() - started) * 1000,
+        duration_ms,
         request_id,
     )
     return response

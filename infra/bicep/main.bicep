@@ -325,6 +325,18 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    namePrefix: '${appName}-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    functionAppName: functionApp.outputs.name
+  }
+}
+
 // azd stores these in the environment (.azure/<env>/.env); docs/deploy.md uses them.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId

@@ -1,9 +1,9 @@
 """The scheduled secret-expiry check: read each secret in use, decide, alert, remember.
 
-Every run logs one structured record per secret (`secret-expiry-finding ...` with
-`custom_dimensions`), which an Azure Monitor alert rule also watches, so a broken channel
-configuration still leaves a trail. Alert state is saved only after at least one channel
-took the alert; if all fail, the next run tries again.
+Every run emits one structured event per secret (shared/telemetry): `secret-expiry-finding` for
+an actionable finding, which an Azure Monitor alert rule also counts, so a broken channel
+configuration still pages someone; `secret-expiry-status` for the rest. Alert state is saved
+only after at least one channel took the alert; if all fail, the next run tries again.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from shared.secrets.config import SecretsConfig
 from shared.secrets.errors import SecretUnavailable
 from shared.secrets.reference import SecretReference
 from shared.secrets.resolver import SecretResolver
+from shared.telemetry.events import emit, event_logger
+from shared.telemetry.fields import Event, Field
 
-logger = logging.getLogger(__name__)
+_events = event_logger("secret-expiry")
 
 _LOG_LEVEL = {
     Severity.CRITICAL: logging.ERROR,
@@ -147,28 +149,31 @@ class SecretExpiryCheck:
 def _log_finding(usage: SecretUsage, decision: ExpiryDecision) -> None:
     ref = usage.reference
     legal_entities = ",".join(usage.legal_entities)
-    logger.log(
-        _LOG_LEVEL[decision.severity],
-        "secret-expiry-finding %s: secret %s in vault %s (legal entities %s), days left %s",
-        decision.finding.code,
+    finding = decision.finding
+    # Only actionable findings carry the event the alert rule counts; a healthy secret is
+    # reported every day too, under its own event, for the workbook.
+    event = Event.SECRET_EXPIRY_FINDING if finding.actionable else Event.SECRET_EXPIRY_STATUS
+    expires_on = decision.condition.expires_on
+    emit(
+        _events,
+        event,
+        {
+            Field.SECRET_NAME: ref.name,
+            Field.VAULT: ref.vault,
+            Field.LEGAL_ENTITY: legal_entities,
+            Field.SEVERITY: decision.severity.value,
+            Field.DAYS_LEFT: decision.days_left,
+            Field.FINDING: finding.code,
+            Field.FINDING_KIND: finding.kind.value,
+            Field.EXPIRES_ON: expires_on.isoformat() if expires_on else None,
+            Field.PROBLEM: decision.condition.problem,
+        },
+        "%s %s: secret %s in vault %s (legal entities %s), days left %s",
+        event.value,
+        finding.code,
         ref.name,
         ref.vault,
         legal_entities or "-",
         decision.days_left,
-        extra={
-            "custom_dimensions": {
-                "secretName": ref.name,
-                "vault": ref.vault,
-                "legalEntity": legal_entities,
-                "severity": decision.severity.value,
-                "daysLeft": decision.days_left,
-                "finding": decision.finding.code,
-                "expiresOn": (
-                    decision.condition.expires_on.isoformat()
-                    if decision.condition.expires_on
-                    else None
-                ),
-                "problem": decision.condition.problem,
-            }
-        },
+        level=_LOG_LEVEL[decision.severity],
     )

@@ -31,10 +31,23 @@ class FindingKind(StrEnum):
     HEALTHY = "healthy"
 
 
+_ACTIONABLE = frozenset(
+    {FindingKind.THRESHOLD, FindingKind.EXPIRED, FindingKind.DISABLED, FindingKind.UNREADABLE}
+)
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: FindingKind
     threshold_days: int | None = None
+
+    @property
+    def actionable(self) -> bool:
+        """Whether on-call must act: a threshold crossed, expired, disabled or unreadable.
+
+        A secret without an expiry date is a setup warning for the workbook, not a page.
+        """
+        return self.kind in _ACTIONABLE
 
     @property
     def code(self) -> str:

@@ -7,10 +7,16 @@ half-open: one caller probes; success closes the circuit, failure opens it again
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
+
+from shared.telemetry.events import emit, event_logger
+from shared.telemetry.fields import Event, Field
+
+_events = event_logger("insights")
 
 
 class CircuitState(StrEnum):
@@ -46,7 +52,7 @@ class CircuitBreaker:
         """Whether a call may go to the platform now (in half-open: only the one probe)."""
         with self._lock:
             if self._state is CircuitState.OPEN and self._cooled_down():
-                self._state = CircuitState.HALF_OPEN
+                self._move_to(CircuitState.HALF_OPEN)
                 self._probe_in_flight = False
             if self._state is CircuitState.CLOSED:
                 return True
@@ -57,7 +63,7 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         with self._lock:
-            self._state = CircuitState.CLOSED
+            self._move_to(CircuitState.CLOSED)
             self._failures = 0
             self._probe_in_flight = False
 
@@ -66,8 +72,22 @@ class CircuitBreaker:
             self._failures += 1
             self._probe_in_flight = False
             if self._state is CircuitState.HALF_OPEN or self._failures >= self._threshold:
-                self._state = CircuitState.OPEN
+                self._move_to(CircuitState.OPEN)
                 self._opened_at = self._clock()
+
+    def _move_to(self, state: CircuitState) -> None:
+        """Change state; a change is an event, so on-call sees when cards lost their measures."""
+        previous, self._state = self._state, state
+        if previous is not state:
+            emit(
+                _events,
+                Event.INSIGHTS_BREAKER,
+                {Field.BREAKER_STATE: state.value, Field.PREVIOUS_STATE: previous.value},
+                "Customer Insights circuit %s (was %s)",
+                state.value,
+                previous.value,
+                level=logging.WARNING if state is CircuitState.OPEN else logging.INFO,
+            )
 
     def _cooled_down(self) -> bool:
         return self._clock() - self._opened_at >= self._cooldown

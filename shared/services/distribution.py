@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -12,8 +13,11 @@ from shared.ports.clock import Clock, iso
 from shared.ports.distribution import DistributionRun
 from shared.ports.documents import PublishedDocument, StoredDocument
 from shared.ports.storage import Storage
+from shared.telemetry.events import emit, event_logger
+from shared.telemetry.fields import Event, Field
 
 log = logging.getLogger(__name__)
+_events = event_logger("distribution")
 
 BATCH_SIZE = 500
 LEASE_SECONDS = 600.0
@@ -32,6 +36,27 @@ def _project(job_def: DistributionJob, doc: StoredDocument) -> PublishedDocument
     return PublishedDocument(doc.legal_entity, published_kind, doc.doc_id, projection(doc.body))
 
 
+def _report(run: DistributionRun, started: float) -> None:
+    """One event per run, for the operations workbook's last run of each job."""
+    emit(
+        _events,
+        Event.DISTRIBUTION_RUN,
+        {
+            Field.JOB_ID: run.job_id,
+            Field.RUN_ID: run.run_id,
+            Field.RUN_STATUS: run.status,
+            Field.TRIGGER: run.trigger,
+            Field.PUBLISHED: run.counts.get("published", 0),
+            Field.DURATION_MS: round((time.perf_counter() - started) * 1000, 1),
+        },
+        "distribution job %s %s: %s",
+        run.job_id,
+        run.status,
+        run.counts,
+        level=logging.ERROR if run.status == "failed" else logging.INFO,
+    )
+
+
 class DistributionService:
     def __init__(
         self, storage: Storage, clock: Clock, on_published: Callable[[], None] = lambda: None
@@ -47,6 +72,7 @@ class DistributionService:
         from the last full batch, and republishing an identical body writes nothing.
         """
         job_def = job(job_id)
+        started = time.perf_counter()
         state = self._storage.distribution
         run = DistributionRun(uuid.uuid4().hex, job_id, iso(self._clock.now()), trigger)
         if not state.acquire_lease(
@@ -55,6 +81,7 @@ class DistributionService:
             run.status, run.error = "skipped", "another run of this job is in progress"
             run.ended_at = run.started_at
             state.save_run(run)
+            _report(run, started)
             return run
         state.save_run(run)
         try:
@@ -70,7 +97,7 @@ class DistributionService:
             state.save_run(run)
         if run.counts.get("published"):
             self._on_published()
-        log.info("distribution job %s %s: %s", job_id, run.status, run.counts)
+        _report(run, started)
         return run
 
     def _publish_changes(self, job_def: DistributionJob) -> dict[str, int]:

@@ -15,10 +15,13 @@ from shared.alerts.usage import SecretUsage
 from shared.secrets.keyvault import KeyVaultSecretResolver
 from shared.secrets.local import LocalSecretResolver
 from shared.secrets.reference import parse_secret_reference
+from shared.telemetry.fields import EVENT, Event, Field
 from tests.alerts.alert_scenario import INSIGHTS_SECRET, NOW, ROUTING_KEY, UtcClock
 from tests.fakes.alert_receivers import PAGERDUTY_PATH, WEBHOOK_PATH, FakeAlertReceivers
 from tests.fakes.keyvault import FakeKeyVault
 from tests.fakes.server import FakeResponse
+from tests.infra.kql import fields_read_for
+from tests.support.telemetry import telemetry_pipeline
 
 SECRET_VALUE = "Insights-Client-Secret-Value-1"
 PD_REF = parse_secret_reference("vault://kv-ops/pagerduty-routing-key")
@@ -185,8 +188,10 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
 
     make_check(usages).run()
 
-    findings = [r for r in caplog.records if r.getMessage().startswith("secret-expiry-finding")]
-    assert [r.custom_dimensions for r in findings] == [
+    records = [r for r in caplog.records if hasattr(r, EVENT)]
+    assert [
+        {field: getattr(r, field) for field in Field if hasattr(r, field)} for r in records
+    ] == [
         {
             "secretName": "insights-client-secret",
             "vault": "kv-contoso",
@@ -194,8 +199,8 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
             "severity": "critical",
             "daysLeft": 0,
             "finding": "threshold-1",
+            "findingKind": "threshold",
             "expiresOn": "2030-01-01T21:00:00+00:00",
-            "problem": None,
         },
         {
             "secretName": "healthy-secret",
@@ -204,10 +209,16 @@ def test_one_structured_record_per_finding_and_no_secret_in_any_log(
             "severity": "info",
             "daysLeft": 300,
             "finding": "healthy",
+            "findingKind": "healthy",
             "expiresOn": "2030-10-28T09:00:00+00:00",
-            "problem": None,
         },
     ]
+    # The alert rule counts secret-expiry-finding only: the healthy secret is a status record.
+    assert [getattr(r, EVENT) for r in records] == [
+        "secret-expiry-finding",
+        "secret-expiry-status",
+    ]
+    findings = records
     assert [r.levelname for r in findings] == ["ERROR", "INFO"]
     assert any(r.name.startswith("azure") for r in caplog.records), "SDK logs were captured"
     for leaked in (SECRET_VALUE, "Another-Secret-Value", ROUTING_KEY):
@@ -241,3 +252,50 @@ def test_the_check_can_be_built_from_app_settings(
     assert summary.findings == {"threshold-20": 1}
     (body,) = receivers.bodies(WEBHOOK_PATH)
     assert "within 2 minutes" in body["rotation"]
+
+
+def test_findings_reach_app_traces_properties_and_only_actionable_ones_are_alert_events(
+    make_check, key_vault: FakeKeyVault
+) -> None:
+    store_secret(key_vault, days=10)
+    key_vault.set_secret("kv-contoso", "healthy-secret", "v", NOW + timedelta(days=300))
+    key_vault.set_secret("kv-contoso", "no-expiry-secret", "v", None)
+    usages = [
+        SecretUsage(INSIGHTS_SECRET, ("USRT",)),
+        SecretUsage(parse_secret_reference("vault://kv-contoso/healthy-secret"), ("USRT",)),
+        SecretUsage(parse_secret_reference("vault://kv-contoso/no-expiry-secret"), ("DEMF",)),
+        SecretUsage(parse_secret_reference("vault://kv-contoso/missing-secret"), ("DEMF",)),
+    ]
+
+    with telemetry_pipeline() as pipeline:
+        make_check(usages).run()
+
+    alerting = {p["secretName"]: p for p in pipeline.properties(Event.SECRET_EXPIRY_FINDING)}
+    assert {name: p["finding"] for name, p in alerting.items()} == {
+        "insights-client-secret": "threshold-14",
+        "missing-secret": "unreadable",
+    }
+    threshold = alerting["insights-client-secret"]
+    assert threshold == {
+        **threshold,
+        "vault": "kv-contoso",
+        "legalEntity": "USRT",
+        "severity": "warning",
+        "daysLeft": "10",
+        "findingKind": "threshold",
+        "expiresOn": (NOW + timedelta(days=10)).isoformat(),
+    }
+    assert alerting["missing-secret"]["problem"] == "not-found"
+    statuses = pipeline.properties(Event.SECRET_EXPIRY_STATUS)
+    assert {p["secretName"]: p["findingKind"] for p in statuses} == {
+        "healthy-secret": "healthy",
+        "no-expiry-secret": "no-expiry",
+    }
+    no_expiry = next(p for p in statuses if p["secretName"] == "no-expiry-secret")
+    assert "daysLeft" not in no_expiry and "expiresOn" not in no_expiry
+    # Every field the alert rule and the workbook read from these events is one the check sent.
+    sent = set().union(*(set(p) for p in [*alerting.values(), *statuses]))
+    read = fields_read_for(Event.SECRET_EXPIRY_FINDING) | fields_read_for(
+        Event.SECRET_EXPIRY_STATUS
+    )
+    assert read <= sent

@@ -9,7 +9,7 @@ from .bicep_model import accessor_path, function_call, main_template, module_tem
 
 ALERTS = module_template("alerts")
 QUERY_RULE = "Microsoft.Insights/scheduledQueryRules"
-FINDING_DIMENSIONS = ["secretName", "vault", "legalEntity", "severity"]
+FINDING_DIMENSIONS = ["secretName", "vault", "legalEntity", "finding"]
 
 
 def rule(symbol: str) -> dict[str, Any]:
@@ -33,11 +33,12 @@ def test_both_log_alerts_notify_the_action_group() -> None:
         assert [accessor_path(action) for action in actions] == [["actionGroup", "id"]]
 
 
-def test_secret_expiry_alert_reads_the_structured_finding_records() -> None:
+def test_secret_expiry_alert_reads_the_structured_finding_events() -> None:
     query = query_of("secretExpiryAlert")
 
     assert query.lstrip().startswith("AppTraces")
-    assert 'Message startswith "secret-expiry-finding"' in query
+    # The event attribute, not the message: the host's copy of a log line carries no fields.
+    assert "Message" not in query
     for dimension in [*FINDING_DIMENSIONS, "daysLeft"]:
         assert f"Properties.{dimension}" in query, dimension
     assert 'AppRoleName =~ "{app}"' in query

@@ -1,5 +1,6 @@
 // On-call alerting: one action group (email, SMS, webhook receivers) reached by three paths:
-//  1. a log alert on the structured records the secret-expiry check writes, one per finding;
+//  1. a log alert on the structured events the secret-expiry check emits, one per actionable
+//     finding (thresholds, expired, disabled, unreadable), never for a healthy secret;
 //  2. a log alert on function failures (failed invocations that are not client errors, and
 //     exceptions);
 //  3. Key Vault's own SecretNearExpiry / SecretExpired events, routed by an Event Grid system
@@ -43,16 +44,22 @@ param functionFailureThreshold int = 5
 
 var activeEmailReceivers = filter(emailReceivers, receiver => !empty(receiver.emailAddress))
 
-// The secret-expiry check logs one record per finding: message prefix secret-expiry-finding,
-// custom dimensions secretName, vault, legalEntity, severity, daysLeft. Splitting by the first
-// four makes one alert per secret and threshold; with autoMitigate the alert fires once and
-// resolves on its own, so the overlapping two-hour window never notifies twice.
+// The secret-expiry check emits one record a day per secret in use (shared/telemetry/fields.py):
+// clientelingEvent secret-expiry-finding when on-call must act (a threshold crossed, expired,
+// disabled, unreadable), secret-expiry-status otherwise (healthy, no expiry date). The rule keeps
+// each secret's latest record of the last two days and counts it only if it is a finding, split
+// by secret and finding: one alert per secret and threshold (crossing 14 then 7 days resolves the
+// first and fires the second), and with autoMitigate it resolves at the first evaluation after a
+// run that found the secret rotated. Field names are checked against the code by
+// tests/infra/test_telemetry_queries.py.
 var secretExpiryQuery = '''
 AppTraces
 | where AppRoleName =~ "{app}"
-| where Message startswith "secret-expiry-finding"
-| extend secretName = tostring(Properties.secretName), vault = tostring(Properties.vault), legalEntity = tostring(Properties.legalEntity), severity = tostring(Properties.severity), daysLeft = toint(Properties.daysLeft)
-| project TimeGenerated, secretName, vault, legalEntity, severity, daysLeft
+| where Properties.clientelingEvent in ("secret-expiry-finding", "secret-expiry-status")
+| extend clientelingEvent = tostring(Properties.clientelingEvent), secretName = tostring(Properties.secretName), vault = tostring(Properties.vault), legalEntity = tostring(Properties.legalEntity), finding = tostring(Properties.finding), severity = tostring(Properties.severity), daysLeft = toint(Properties.daysLeft)
+| summarize arg_max(TimeGenerated, clientelingEvent, legalEntity, finding, severity, daysLeft) by secretName, vault
+| where clientelingEvent == "secret-expiry-finding"
+| project TimeGenerated, secretName, vault, legalEntity, finding, severity, daysLeft
 '''
 
 // Client errors (4xx: bad token, validation, conflicts) are the caller's problem, not on-call's.
@@ -102,8 +109,11 @@ resource secretExpiryAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' =
     scopes: [
       logAnalyticsWorkspaceId
     ]
+    // Hourly, over a day's window; the query itself reads two days so that a run a few minutes
+    // late never leaves a secret without a latest record (which would resolve, then re-fire).
     evaluationFrequency: 'PT1H'
-    windowSize: 'PT2H'
+    windowSize: 'P1D'
+    overrideQueryTimeRange: 'P2D'
     autoMitigate: true
     criteria: {
       allOf: [
@@ -133,7 +143,7 @@ resource secretExpiryAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' =
               ]
             }
             {
-              name: 'severity'
+              name: 'finding'
               operator: 'Include'
               values: [
                 '*'

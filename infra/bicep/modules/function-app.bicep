@@ -137,6 +137,11 @@ var hostSettings = [
   // nothing is accepted without the Entra token the authentication string asks for.
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+  // host.json sets telemetryMode OpenTelemetry; this has the Python worker pass each invocation's
+  // trace context to the app's own OpenTelemetry pipeline (shared/telemetry/azure_monitor.py),
+  // which exports with redaction. Not PYTHON_APPLICATIONINSIGHTS_ENABLE_TELEMETRY: with it the
+  // worker configures a second exporter of its own, without the redaction processors.
+  { name: 'PYTHON_ENABLE_OPENTELEMETRY', value: 'true' }
   // DefaultAzureCredential picks the user-assigned identity by this client id.
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
 ]
