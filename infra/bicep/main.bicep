@@ -40,7 +40,7 @@ param authTenantId string = ''
 @description('Object id of whoever runs the deployment (azd: AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer to store the secrets. Empty: no assignment.')
 param operatorPrincipalId string = ''
 
-@description('Principal type of operatorPrincipalId.')
+@description('Principal type of operatorPrincipalId (azd: AZURE_PRINCIPAL_TYPE, ServicePrincipal when a pipeline signs in with a client id). A mismatch fails the role assignment with UnmatchedPrincipalType.')
 @allowed([
   'User'
   'Group'
