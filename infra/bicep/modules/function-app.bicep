@@ -103,6 +103,9 @@ param distribution1090Schedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule of the secret-expiry check.')
 param secretExpirySchedule string = '0 0 7 * * *'
 
+@description('Key Vault secret the app signs continuation tokens with (created by continuation-token-key.bicep).')
+param continuationTokenKeySecretName string
+
 @description('Key Vault secret holding the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
@@ -115,8 +118,6 @@ param alertSlackWebhookUrlSecretName string = ''
 @description('Key Vault secret holding the PagerDuty Events API v2 routing key (empty: channel off).')
 param alertPagerDutyRoutingKeySecretName string = ''
 
-// The secret the app signs continuation tokens with; docs/deploy.md says how to create it.
-var continuationTokenKeySecretName = 'continuation-token-key'
 
 var authority = '${environment().authentication.loginEndpoint}${authTenantId}'
 
