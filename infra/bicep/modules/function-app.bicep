@@ -121,6 +121,24 @@ param alertPagerDutyRoutingKeySecretName string = ''
 
 var authority = '${environment().authentication.loginEndpoint}${authTenantId}'
 
+// Key Vault references (App Service resolves them with keyVaultReferenceIdentity).
+var continuationTokenKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})'
+var alertWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})'
+var alertTeamsWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})'
+var alertSlackWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})'
+var alertPagerDutyRoutingKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})'
+
+// The same references by setting name, for the app's secret-expiry check: the platform hands
+// the app each secret's value in place of its reference, so the app could not otherwise tell
+// which secrets it depends on. A JSON object is not itself a reference, so it arrives as text.
+var keyVaultReferences = union(
+  { CONTINUATION_TOKEN_KEY: continuationTokenKeyReference },
+  empty(alertWebhookUrlSecretName) ? {} : { ALERT_WEBHOOK_URL: alertWebhookUrlReference },
+  empty(alertTeamsWebhookUrlSecretName) ? {} : { ALERT_TEAMS_WEBHOOK_URL: alertTeamsWebhookUrlReference },
+  empty(alertSlackWebhookUrlSecretName) ? {} : { ALERT_SLACK_WEBHOOK_URL: alertSlackWebhookUrlReference },
+  empty(alertPagerDutyRoutingKeySecretName) ? {} : { ALERT_PAGERDUTY_ROUTING_KEY: alertPagerDutyRoutingKeyReference }
+)
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -152,7 +170,8 @@ var coreSettings = [
   { name: 'AUTH_ISSUER', value: '${authority}/v2.0' }
   { name: 'AUTH_AUDIENCE', value: empty(apiAudience) ? apiAppId : apiAudience }
   { name: 'AUTH_JWKS_URL', value: '${authority}/discovery/v2.0/keys' }
-  { name: 'CONTINUATION_TOKEN_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})' }
+  { name: 'CONTINUATION_TOKEN_KEY', value: continuationTokenKeyReference }
+  { name: 'KEY_VAULT_REFERENCES', value: string(keyVaultReferences) }
   { name: 'MAX_BODY_BYTES', value: maxBodyBytes }
   { name: 'MAX_IMPORT_BODY_BYTES', value: maxImportBodyBytes }
   { name: 'PUBLISHED_VERSION_CHECK_SECONDS', value: publishedVersionCheckSeconds }
@@ -170,16 +189,16 @@ var coreSettings = [
 
 // Alert channels, each present only when its Key Vault secret is named.
 var alertWebhookSetting = empty(alertWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})' }
+  { name: 'ALERT_WEBHOOK_URL', value: alertWebhookUrlReference }
 ]
 var alertTeamsSetting = empty(alertTeamsWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_TEAMS_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})' }
+  { name: 'ALERT_TEAMS_WEBHOOK_URL', value: alertTeamsWebhookUrlReference }
 ]
 var alertSlackSetting = empty(alertSlackWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_SLACK_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})' }
+  { name: 'ALERT_SLACK_WEBHOOK_URL', value: alertSlackWebhookUrlReference }
 ]
 var alertPagerDutySetting = empty(alertPagerDutyRoutingKeySecretName) ? [] : [
-  { name: 'ALERT_PAGERDUTY_ROUTING_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})' }
+  { name: 'ALERT_PAGERDUTY_ROUTING_KEY', value: alertPagerDutyRoutingKeyReference }
 ]
 
 // A name/value list rather than an object built with a loop: Bicep variables that loop cannot use
