@@ -125,10 +125,9 @@ class KeyVaultSecretResolver:
 
     def _credential_or_default(self) -> TokenCredential:
         if self._credential is None:
-            # Imported here: azure-identity is only needed when no credential is injected.
-            from azure.identity import DefaultAzureCredential
+            from shared.app_credential import app_credential
 
-            self._credential = DefaultAzureCredential()
+            self._credential = app_credential()
         return self._credential
 
 
