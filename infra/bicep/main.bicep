@@ -94,7 +94,7 @@ param secretExpirySchedule string = '0 0 7 * * *'
 @description('Key Vault secret name of the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
-@description('Key Vault secret name of the Teams incoming webhook URL (empty: channel off).')
+@description('Key Vault secret name of the Teams Workflows webhook URL (empty: channel off).')
 param alertTeamsWebhookUrlSecretName string = ''
 
 @description('Key Vault secret name of the Slack incoming webhook URL (empty: channel off).')

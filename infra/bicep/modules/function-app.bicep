@@ -109,7 +109,7 @@ param continuationTokenKeySecretName string
 @description('Key Vault secret holding the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
-@description('Key Vault secret holding the Teams incoming webhook URL (empty: channel off).')
+@description('Key Vault secret holding the Teams Workflows webhook URL ("When a Teams webhook request is received"; empty: channel off).')
 param alertTeamsWebhookUrlSecretName string = ''
 
 @description('Key Vault secret holding the Slack incoming webhook URL (empty: channel off).')
@@ -251,7 +251,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption has no FTP(S) endpoint and does not support the property
+      // (Flex Consumption plan deprecations); basic publishing credentials are off below.
       http20Enabled: true
       appSettings: appSettings
       cors: {
