@@ -129,7 +129,8 @@ def test_alert_secrets_are_key_vault_references_only_when_named(
     owner = next(
         name
         for name, spec in FUNCTION_APP.variables.items()
-        if setting in str(spec["value"]) and conditional(spec["value"]) is not None
+        if setting in str(spec["value"])
+        and (conditional(spec["value"]) or {}).get("true_value") == []
     )
     condition = FUNCTION_APP.variable(owner)["operator"]["operands"]
     assert function_call(condition["condition"], "empty") == {"item_to_test": parameter}
@@ -214,6 +215,7 @@ def listed_references() -> dict[str, tuple[str, bool]]:
     assert arguments is not None
     listed: dict[str, tuple[str, bool]] = {}
     for argument in arguments.values():
+        argument = expand(argument)
         branches = conditional(argument)
         if branches is None:
             listed.update({name: (value, False) for name, value in argument.items()})

@@ -131,13 +131,22 @@ var alertPagerDutyRoutingKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaul
 // The same references by setting name, for the app's secret-expiry check: the platform hands
 // the app each secret's value in place of its reference, so the app could not otherwise tell
 // which secrets it depends on. A JSON object is not itself a reference, so it arrives as text.
-var keyVaultReferences = union(
-  { CONTINUATION_TOKEN_KEY: continuationTokenKeyReference },
-  empty(alertWebhookUrlSecretName) ? {} : { ALERT_WEBHOOK_URL: alertWebhookUrlReference },
-  empty(alertTeamsWebhookUrlSecretName) ? {} : { ALERT_TEAMS_WEBHOOK_URL: alertTeamsWebhookUrlReference },
-  empty(alertSlackWebhookUrlSecretName) ? {} : { ALERT_SLACK_WEBHOOK_URL: alertSlackWebhookUrlReference },
-  empty(alertPagerDutyRoutingKeySecretName) ? {} : { ALERT_PAGERDUTY_ROUTING_KEY: alertPagerDutyRoutingKeyReference }
-)
+var continuationTokenKeyListed = {
+  CONTINUATION_TOKEN_KEY: continuationTokenKeyReference
+}
+var alertWebhookListed = empty(alertWebhookUrlSecretName) ? {} : {
+  ALERT_WEBHOOK_URL: alertWebhookUrlReference
+}
+var alertTeamsListed = empty(alertTeamsWebhookUrlSecretName) ? {} : {
+  ALERT_TEAMS_WEBHOOK_URL: alertTeamsWebhookUrlReference
+}
+var alertSlackListed = empty(alertSlackWebhookUrlSecretName) ? {} : {
+  ALERT_SLACK_WEBHOOK_URL: alertSlackWebhookUrlReference
+}
+var alertPagerDutyListed = empty(alertPagerDutyRoutingKeySecretName) ? {} : {
+  ALERT_PAGERDUTY_ROUTING_KEY: alertPagerDutyRoutingKeyReference
+}
+var keyVaultReferences = union(continuationTokenKeyListed, alertWebhookListed, alertTeamsListed, alertSlackListed, alertPagerDutyListed)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -232,6 +241,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222:The API is called by POS devices and admin tools over the internet; every route except health and the OpenAPI document requires an Entra access token.
   // checkov:skip=CKV_AZURE_17:Callers authenticate with Entra bearer tokens validated in the app; POS devices hold no client certificates.
   // checkov:skip=CKV_AZURE_212:Instance counts do not apply to Flex Consumption, which scales per function; alwaysReadyHttpInstances keeps warm instances where wanted.
+  // checkov:skip=CKV_AZURE_78:Flex Consumption has no FTP(S) endpoint and does not support siteConfig.ftpsState (Flex Consumption plan deprecations); the ftp and scm basic publishing credential policies below are off.
   // checkov:skip=CKV_AZURE_213:The platform health check replaces unhealthy instances of dedicated plans; Flex Consumption instances are serverless and the app exposes GET /api/health for availability probes.
   name: name
   location: location
