@@ -175,3 +175,11 @@ def test_a_soft_deleted_key_fails_the_deployment_with_the_way_out(tmp_path: Path
     assert completed.returncode == 1
     assert "az keyvault secret recover" in completed.stderr
     assert [call[2] for call in calls] == ["show", "set"]
+
+
+def test_a_role_that_never_arrives_fails_the_deployment_with_a_pointer(tmp_path: Path) -> None:
+    completed, calls = run_script(tmp_path, secret="missing", forbidden_shows=100)
+
+    assert completed.returncode == 1
+    assert [call[2] for call in calls] == ["show"] * 20
+    assert "docs/deploy.md, 'The continuation-token key'" in completed.stderr

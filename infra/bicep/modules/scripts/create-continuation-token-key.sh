@@ -41,5 +41,5 @@ while [ "$attempt" -le "$attempts" ]; do
   sleep "${RETRY_SECONDS:-15}"
   attempt=$((attempt + 1))
 done
-echo "could not create $SECRET_NAME in $VAULT_NAME: see docs/deploy.md, "The continuation-token key"" >&2
+echo "could not create $SECRET_NAME in $VAULT_NAME: see docs/deploy.md, 'The continuation-token key'" >&2
 exit 1
