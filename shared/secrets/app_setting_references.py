@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from shared.secrets.config import read_setting
 from shared.secrets.reference import (
     SCHEME,
     InvalidSecretReference,
@@ -85,8 +86,8 @@ def referenced_secrets(app_settings: Mapping[str, str]) -> dict[str, SecretRefer
     """Setting name -> the Key Vault secret it references, from both sources; bad entries are
     logged by setting name and skipped (the check must still watch the others)."""
     found: dict[str, str] = {}
-    listed = app_settings.get(REFERENCES_SETTING) or ""
-    if listed.strip():
+    listed = read_setting(app_settings, REFERENCES_SETTING)
+    if listed:
         try:
             document = json.loads(listed)
         except ValueError:

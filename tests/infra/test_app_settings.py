@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from shared.secrets.app_setting_references import REFERENCES_SETTING, parse_key_vault_reference
+from shared.secrets.config import SETTINGS
 from shared.settings import SETTING_DEFAULTS
 
 from .bicep_model import (
@@ -234,15 +236,14 @@ def test_every_key_vault_reference_setting_is_listed_for_the_expiry_check() -> N
     }
 
     assert set(references) >= {"CONTINUATION_TOKEN_KEY", *ALERT_SECRET_SETTINGS}
+    assert REFERENCES_SETTING in SETTINGS
     assert listed_references() == references
-    assert app_settings()["KEY_VAULT_REFERENCES"][0] == {
+    assert app_settings()[REFERENCES_SETTING][0] == {
         "function": {"type": "string", "parameters": {"value_to_convert": "keyVaultReferences"}}
     }
 
 
 def test_the_listed_references_parse_to_the_secrets_they_name() -> None:
-    from shared.secrets.app_setting_references import parse_key_vault_reference
-
     for setting, (variable, _) in listed_references().items():
         reference = parse_key_vault_reference(rendered(FUNCTION_APP.variable(variable)))
 
