@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci openapi-client
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci openapi-client lock
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,18 @@ audit:  ## pip-audit of requirements.txt
 	test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && \
 		$(AUDIT_VENV)/bin/python -m pip install -q pip-audit)
 	$(AUDIT_VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+
+# The deployed dependencies: requirements.in names what the app needs, requirements.txt pins
+# every package (transitive ones too) to an exact version, compiled by pip-tools from its own
+# virtualenv so the tool never mixes with the app's packages. `make lock` keeps the current pins
+# and pins what is new; `make lock UPGRADE=1` moves everything to the newest allowed versions.
+# Either way, then run `make install` and `make test`: the lock is what was tested.
+LOCK_VENV := .tools/lock-venv
+PIP_TOOLS := pip-tools==7.6.2
+
+lock:  ## compile requirements.in into the pinned requirements.txt
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install -q "$(PIP_TOOLS)")
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host --strip-extras \
+		$(if $(UPGRADE),--upgrade,) --output-file=requirements.txt requirements.in

@@ -40,7 +40,7 @@ param authTenantId string = ''
 @description('Object id of whoever runs the deployment (azd: AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer to store the secrets. Empty: no assignment.')
 param operatorPrincipalId string = ''
 
-@description('Principal type of operatorPrincipalId.')
+@description('Principal type of operatorPrincipalId (azd: AZURE_PRINCIPAL_TYPE, ServicePrincipal when a pipeline signs in with a client id). A mismatch fails the role assignment with UnmatchedPrincipalType.')
 @allowed([
   'User'
   'Group'
@@ -94,7 +94,7 @@ param secretExpirySchedule string = '0 0 7 * * *'
 @description('Key Vault secret name of the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
-@description('Key Vault secret name of the Teams incoming webhook URL (empty: channel off).')
+@description('Key Vault secret name of the Teams Workflows webhook URL (empty: channel off).')
 param alertTeamsWebhookUrlSecretName string = ''
 
 @description('Key Vault secret name of the Slack incoming webhook URL (empty: channel off).')
@@ -171,6 +171,9 @@ param alertSmsReceivers array = []
 @description('Webhook receivers of the on-call action group: [{ name, serviceUri }].')
 param alertWebhookReceivers array = []
 
+@description('Create the continuation-token key in Key Vault during provisioning when it is missing (a deployment script; docs/deploy.md, "The continuation-token key"). false: create it yourself; until then the app answers 503.')
+param createContinuationTokenKey bool = true
+
 @description('Failed invocations plus exceptions in 15 minutes that page on-call.')
 @minValue(1)
 param functionFailureThreshold int = 5
@@ -181,6 +184,8 @@ var tags = {
   app: appName
 }
 var deploymentContainerName = 'app-package'
+// The Key Vault secret the app signs paging tokens with (app setting CONTINUATION_TOKEN_KEY).
+var continuationTokenKeySecretName = 'continuation-token-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -266,12 +271,27 @@ module roles 'modules/role-assignments.bicep' = {
   }
 }
 
+// Created before the app so that its first start resolves the CONTINUATION_TOKEN_KEY reference.
+module continuationTokenKey 'modules/continuation-token-key.bicep' = if (createContinuationTokenKey) {
+  name: 'continuation-token-key'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    keyVaultName: keyVault.outputs.name
+    secretName: continuationTokenKeySecretName
+    identityName: 'id-${appName}-keygen-${resourceToken}'
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
-  // The host reads storage and Key Vault as soon as it starts: grant the roles first.
+  // The host reads storage and Key Vault as soon as it starts: grant the roles and create the
+  // continuation-token key first.
   dependsOn: [
     roles
+    continuationTokenKey
   ]
   params: {
     name: 'func-${appName}-${resourceToken}'
@@ -285,6 +305,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     keyVaultName: keyVault.outputs.name
+    continuationTokenKeySecretName: continuationTokenKeySecretName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     authTenantId: empty(authTenantId) ? tenant().tenantId : authTenantId

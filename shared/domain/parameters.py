@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.domain.model_base import DomainModel, Identifier
 
@@ -27,18 +27,36 @@ class NumberSequence(DomainModel):
         return f"{self.prefix}{counter:0{self.digits}d}"
 
 
+# Fields of the Customer Insights API mode, retired with that API on 31 August 2024.
+RETIRED_INSIGHTS_FIELDS = ("mode", "environmentInstanceId", "environment_instance_id")
+
+
 class InsightsParameters(DomainModel):
+    """Customer Insights - Data, read from its Dataverse environment (`dataverseUrl`)."""
+
     enabled: bool = False
-    mode: Literal["dataverse", "legacy"] = "dataverse"
     application_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     tenant_id: Annotated[str, StringConstraints(max_length=253)] | None = None
     secret_name: Identifier | None = None
-    environment_instance_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     dataverse_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s/]+/?$")] | None = None
     alternate_customer_id: Annotated[str, StringConstraints(max_length=100)] | None = None
     measures: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=MAX_CARD_MEASURES
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired_api_mode(cls, data: Any) -> Any:
+        # Parameters stored before the API mode was removed still carry its fields (every stored
+        # document has at least "mode": "dataverse"); they must keep loading, or the legal
+        # entity would drop out of the published view. One that used the retired API cannot
+        # reach it any more: it loads with Insights off until dataverseUrl is set and enabled.
+        if not isinstance(data, dict) or not any(name in data for name in RETIRED_INSIGHTS_FIELDS):
+            return data
+        kept = {name: value for name, value in data.items() if name not in RETIRED_INSIGHTS_FIELDS}
+        if data.get("mode", "dataverse") != "dataverse":
+            kept["enabled"] = False
+        return kept
 
 
 class ClientelingParameters(DomainModel):

@@ -1,10 +1,10 @@
-"""Customer Insights: measures for customer cards, read from Dataverse (or the legacy API)."""
+"""Customer Insights: measures for customer cards, read from Dataverse."""
 
 from shared.insights.breaker import CircuitBreaker, CircuitState
 from shared.insights.client import InsightsClient
 from shared.insights.errors import InsightsUnavailable, InvalidInsightsSettings
 from shared.insights.measures import CustomerMeasures, Measure
-from shared.insights.settings import InsightsMode, InsightsSettings, InsightsTuning
+from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.insights.setup_check import SetupStep, validate_setup
 from shared.insights.transport import RetryPolicy
 
@@ -13,7 +13,6 @@ __all__ = [
     "CircuitState",
     "CustomerMeasures",
     "InsightsClient",
-    "InsightsMode",
     "InsightsSettings",
     "InsightsTuning",
     "InsightsUnavailable",

@@ -22,7 +22,7 @@ from shared.insights.errors import InsightsUnavailable
 from shared.insights.http_session import InsightsSession
 from shared.insights.measures import CustomerMeasures, Measure, MeasureValue
 from shared.insights.odata import InvalidODataValue, chunk_by_url_length, quote_literal
-from shared.insights.routes import route_for
+from shared.insights.routes import DataverseRoute
 from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.insights.token import InsightsTokenProvider
 from shared.insights.transport import InsightsHttp, RetryPolicy
@@ -53,12 +53,11 @@ class InsightsClient:
     ) -> None:
         tuning = tuning or InsightsTuning()
         self._settings = settings
-        self._route = route_for(settings)
+        self._route = DataverseRoute(settings)
         session = InsightsSession(tuning.timeout_seconds, tls_verify)
         self._http = InsightsHttp(session, retry or RetryPolicy(), sleep)
         self._tokens = InsightsTokenProvider(settings, resolver, session=session)
         self._measures: ExpiringCache[CustomerMeasures] = ExpiringCache(tuning.cache_seconds, clock)
-        self._labels: ExpiringCache[dict[str, str]] = ExpiringCache(tuning.cache_seconds, clock)
         # Our customer id (case-folded) -> platform id; "" for no profile (yet), which is
         # asked again as often as measures are.
         self._profiles: ExpiringCache[str] = ExpiringCache(tuning.profile_cache_seconds, clock)
@@ -121,12 +120,11 @@ class InsightsClient:
             logger.exception("Customer Insights lookup failed unexpectedly")
             return dict.fromkeys(customer_ids, CustomerMeasures.unavailable("internal error"))
         self._breaker.record_success()
-        labels = self._measure_labels(token)
         results: dict[str, CustomerMeasures] = {}
         for customer_id in customer_ids:
             insights_id = insights_ids.get(customer_id.casefold())
             found = values.get(insights_id, {}) if insights_id else {}
-            results[customer_id] = CustomerMeasures("ok", self._selected(found, labels))
+            results[customer_id] = CustomerMeasures("ok", self._selected(found))
             self._measures.put(customer_id, results[customer_id])
         return results
 
@@ -172,25 +170,10 @@ class InsightsClient:
             self._executor().map(lambda chunk: self._http.get_rows(build_url(chunk), token), chunks)
         )
 
-    def _measure_labels(self, token: str) -> dict[str, str]:
-        if not self._route.has_measure_labels or not self._settings.measure_names:
-            return {}
-        labels = self._labels.get("catalog")
-        if labels is None:
-            try:
-                catalog = self._http.get_json(self._route.catalog_url(), token)
-                labels = self._route.catalog(catalog)
-            except InsightsUnavailable as error:
-                logger.info("measure labels unavailable, showing names: %s", error)
-                return {}
-            self._labels.put("catalog", labels)
-        return labels
-
-    def _selected(
-        self, values: dict[str, MeasureValue], labels: dict[str, str]
-    ) -> tuple[Measure, ...]:
+    def _selected(self, values: dict[str, MeasureValue]) -> tuple[Measure, ...]:
+        # Dataverse publishes no measure definitions: a measure's label is its name.
         return tuple(
-            Measure(name=name, label=labels.get(name, name), value=values[name])
+            Measure(name=name, label=name, value=values[name])
             for name in self._settings.measure_names
             if name in values
         )

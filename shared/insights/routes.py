@@ -1,57 +1,31 @@
 """Where the platform keeps profiles and measures, and how its answers look.
 
-Dataverse (default; the vendor retired the legacy API in 2024):
+Customer Insights - Data keeps them in Dataverse tables (its own API was retired on
+31 August 2024, so Dataverse is the only route):
 - `msdynci_customerprofiles`: the unified profile; the alternate customer id property is a
   column holding our customer id, `msdynci_customerid` is the Insights customer id.
 - `msdynci_customermeasures`: one row per customer, `msdynci_customerid` plus
   `msdynci_measures`, a JSON object of measure name -> value (customer-attribute measures).
   Assumption: Dataverse publishes no measure definitions, so the label of a measure is its
   name, and "the measure exists" means some customer's measures object has that key.
-
-Legacy (`{api}/instances/{environment instance id}/...`):
-- `data/Customer`: the unified profile (`CustomerId` + the alternate id property).
-- `data/Customer_Measure`: one row per customer, `CustomerId` plus one column per measure.
-- `manage/measures`: measure definitions; `name` and `displayName` give the label.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from shared.insights.errors import InsightsUnavailable
 from shared.insights.measures import MeasureValue
 from shared.insights.odata import any_of, identifier, query_url
-from shared.insights.settings import InsightsMode, InsightsSettings
+from shared.insights.settings import InsightsSettings
 
 Rows = list[dict[str, Any]]
 
 
-class InsightsRoute(Protocol):
-    # Whether measure metadata carries labels worth a request (otherwise labels are names).
-    has_measure_labels: bool
-
-    def profiles_url(self, customer_ids: Sequence[str]) -> str: ...
-
-    def insights_ids(self, rows: Rows) -> dict[str, str]:
-        """Our customer id (case-folded: the platform compares case-insensitively) -> its id."""
-        ...
-
-    def measures_url(self, insights_ids: Sequence[str]) -> str: ...
-
-    def measure_values(self, rows: Rows) -> dict[str, dict[str, MeasureValue]]: ...
-
-    def catalog_url(self) -> str: ...
-
-    def catalog(self, payload: Any) -> dict[str, str]:
-        """Measure name -> label, from the platform's metadata."""
-        ...
-
-
 class DataverseRoute:
     profile_id = "msdynci_customerid"
-    has_measure_labels = False
 
     def __init__(self, settings: InsightsSettings) -> None:
         self._base = f"{(settings.dataverse_url or '').rstrip('/')}/api/data/v9.2/"
@@ -91,71 +65,12 @@ class DataverseRoute:
         )
 
     def catalog(self, payload: Any) -> dict[str, str]:
+        """Measure name -> label; Dataverse has no labels, so a measure's label is its name."""
         rows = payload.get("value") if isinstance(payload, dict) else None
         if not isinstance(rows, list):
             raise InsightsUnavailable("malformed response: no 'value' list of rows")
         names = {name for row in rows if isinstance(row, dict) for name in _measures_object(row)}
         return {name: name for name in sorted(names)}
-
-
-class LegacyRoute:
-    profile_id = "CustomerId"
-    has_measure_labels = True
-
-    def __init__(self, settings: InsightsSettings) -> None:
-        self._base = (
-            f"{settings.legacy_api_url.rstrip('/')}/instances/{settings.environment_instance_id}/"
-        )
-        self._alternate = identifier(settings.alternate_id_property)
-
-    def profiles_url(self, customer_ids: Sequence[str]) -> str:
-        return query_url(
-            f"{self._base}data/Customer",
-            {
-                "$filter": any_of(self._alternate, customer_ids),
-                "$select": f"{self.profile_id},{self._alternate}",
-            },
-        )
-
-    def insights_ids(self, rows: Rows) -> dict[str, str]:
-        return _id_map(rows, self._alternate, self.profile_id)
-
-    def measures_url(self, insights_ids: Sequence[str]) -> str:
-        return query_url(
-            f"{self._base}data/Customer_Measure",
-            {
-                "$filter": any_of(self.profile_id, insights_ids),
-            },
-        )
-
-    def measure_values(self, rows: Rows) -> dict[str, dict[str, MeasureValue]]:
-        return {
-            str(row.get(self.profile_id)): {
-                name: value
-                for name, value in row.items()
-                if name != self.profile_id and not name.startswith("@") and _scalar(value)
-            }
-            for row in rows
-        }
-
-    def catalog_url(self) -> str:
-        return f"{self._base}manage/measures"
-
-    def catalog(self, payload: Any) -> dict[str, str]:
-        items = payload.get("value") if isinstance(payload, dict) else payload
-        if not isinstance(items, list):
-            raise InsightsUnavailable("malformed response: measure metadata is not a list")
-        return {
-            str(item["name"]): str(item.get("displayName") or item["name"])
-            for item in items
-            if isinstance(item, dict) and item.get("name")
-        }
-
-
-def route_for(settings: InsightsSettings) -> InsightsRoute:
-    if settings.mode is InsightsMode.LEGACY:
-        return LegacyRoute(settings)
-    return DataverseRoute(settings)
 
 
 def _id_map(rows: Rows, alternate: str, profile_id: str) -> dict[str, str]:

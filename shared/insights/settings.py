@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from shared.insights.errors import InvalidInsightsSettings
@@ -15,33 +14,24 @@ from shared.secrets.reference import SecretReference
 
 MAX_MEASURES = 3
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
-DEFAULT_LEGACY_API_URL = "https://api.ci.ai.dynamics.com/v1"
-DEFAULT_LEGACY_SCOPE = "https://api.ci.ai.dynamics.com/.default"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _TENANT = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$")
 
 
-class InsightsMode(StrEnum):
-    # The legacy Customer Insights API was retired in 2024; Dataverse is where the data lives now.
-    DATAVERSE = "dataverse"
-    LEGACY = "legacy"
-
-
 @dataclass(frozen=True)
 class InsightsSettings:
+    """What the app needs to read measures: Customer Insights - Data's Dataverse environment
+    (its own API was retired on 31 August 2024) and the app registration that signs in to it."""
+
     enabled: bool
     application_id: str
     secret_reference: SecretReference
     tenant_id: str
     alternate_id_property: str
     measure_names: tuple[str, ...] = ()
-    mode: InsightsMode = InsightsMode.DATAVERSE
     dataverse_url: str | None = None
-    environment_instance_id: str | None = None
     authority_host: str = DEFAULT_AUTHORITY_HOST
-    legacy_api_url: str = DEFAULT_LEGACY_API_URL
-    legacy_scope: str = DEFAULT_LEGACY_SCOPE
 
     def __post_init__(self) -> None:
         if not _GUID.match(self.application_id):
@@ -58,13 +48,7 @@ class InsightsSettings:
             if not IDENTIFIER.match(name):
                 raise InvalidInsightsSettings("measures", f"{name!r} is not a measure name")
         _require_https("authorityHost", self.authority_host)
-        if self.mode is InsightsMode.DATAVERSE:
-            _require_https("dataverseUrl", self.dataverse_url, bare=True)
-        else:
-            if not _GUID.match(self.environment_instance_id or ""):
-                raise InvalidInsightsSettings("environmentInstanceId", "must be a GUID")
-            _require_https("legacyApiUrl", self.legacy_api_url)
-            _require_https("legacyScope", self.legacy_scope)
+        _require_https("dataverseUrl", self.dataverse_url, bare=True)
 
     @property
     def authority(self) -> str:

@@ -102,7 +102,8 @@ def _measures_step(
             "measures",
             False,
             f"Could not read the measures from Customer Insights: {error}. Check the "
-            f"{settings.mode.value} address and that the application has read access.",
+            f"Dataverse URL ({settings.dataverse_url}) and that the application is an "
+            "application user of that environment with read access.",
         )
     missing = [name for name in settings.measure_names if name not in catalog]
     if missing:

@@ -14,16 +14,14 @@ import msal
 import requests
 
 from shared.insights.errors import InsightsUnavailable
-from shared.insights.settings import InsightsMode, InsightsSettings
+from shared.insights.settings import InsightsSettings
 from shared.secrets.errors import CredentialRejected
 from shared.secrets.resolver import SecretResolver
 from shared.secrets.rotation import refetch_on_rejection
 
 
 def token_scope(settings: InsightsSettings) -> str:
-    if settings.mode is InsightsMode.DATAVERSE:
-        return f"{(settings.dataverse_url or '').rstrip('/')}/.default"
-    return settings.legacy_scope
+    return f"{(settings.dataverse_url or '').rstrip('/')}/.default"
 
 
 class InsightsTokenProvider:

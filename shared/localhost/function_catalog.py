@@ -58,7 +58,7 @@ def catalog_functions(app: func.FunctionRegister, settings: Mapping[str, str]) -
     http: list[HttpFunction] = []
     timers: list[TimerFunction] = []
     skipped: list[SkippedFunction] = []
-    for function in _indexed_functions(app):
+    for function in indexed_functions(app):
         name = str(function.get_function_name())
         trigger = function.get_trigger()
         extra = _extra_bindings(function, trigger)
@@ -74,7 +74,8 @@ def catalog_functions(app: func.FunctionRegister, settings: Mapping[str, str]) -
     return FunctionCatalog(tuple(http), tuple(timers), tuple(skipped))
 
 
-def _indexed_functions(app: func.FunctionRegister) -> list[func.Function]:
+def indexed_functions(app: func.FunctionRegister) -> list[func.Function]:
+    """The app's functions as the worker indexes them; safe to call more than once."""
     # get_functions() remembers every name it has indexed on the app and refuses to index them
     # again. The worker indexes once per process; here a script or a test may already have
     # listed the functions, so start from a clean record (duplicates are still caught).

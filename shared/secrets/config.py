@@ -28,6 +28,9 @@ SETTINGS: dict[str, str | None] = {
     "ALERT_PAGERDUTY_ROUTING_KEY": None,
     "ALERT_PAGERDUTY_URL": "https://events.pagerduty.com/v2/enqueue",
     "SECRET_EXPIRY_THRESHOLDS_DAYS": "30,14,7,1",
+    # The app settings' Key Vault references by setting name (shared/secrets/
+    # app_setting_references.py); the deployment writes it.
+    "KEY_VAULT_REFERENCES": None,
 }
 
 SECRETS_MODES = ("keyvault", "local")

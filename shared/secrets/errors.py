@@ -25,7 +25,7 @@ _HINTS: dict[UnavailableReason, str] = {
     ),
     UnavailableReason.DISABLED: "enable the secret (or a new version of it) in the vault",
     UnavailableReason.UNAUTHENTICATED: (
-        "check the app's managed identity (DefaultAzureCredential could not sign in)"
+        "check the app's managed identity and AZURE_CLIENT_ID (no token could be obtained)"
     ),
     UnavailableReason.UNREACHABLE: "check the vault name, network access and firewall rules",
     UnavailableReason.CHALLENGE_MISMATCH: (

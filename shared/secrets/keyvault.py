@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from azure.core.credentials import TokenCredential
@@ -84,25 +85,22 @@ class KeyVaultSecretResolver:
         return value
 
     def properties(self, ref: SecretReference) -> SecretProperties:
-        # Listing reads metadata only: the value never leaves the vault, and a disabled
-        # secret (whose get is refused) still reports its expiry.
+        # One secret, by name: listing the whole vault would read every secret's metadata, a
+        # page per 25 secrets, on each check of each secret.
         client = self._client(ref.vault)
         try:
-            listed: Iterable[SdkSecretProperties] = (
-                client.list_properties_of_secret_versions(ref.name)
-                if ref.version
-                else client.list_properties_of_secrets()
-            )
-            for item in listed:
-                if _matches(item, ref):
-                    return SecretProperties(
-                        expires_on=item.expires_on,
-                        enabled=bool(item.enabled),
-                        version=item.version,
-                    )
+            secret = client.get_secret(ref.name, ref.version)
+        except HttpResponseError as error:
+            if _inner_error_code(error) == "SecretDisabled":
+                return _disabled_properties(client, ref)
+            raise _unavailable(ref, error) from None
         except Exception as error:
             raise _unavailable(ref, error) from None
-        raise SecretUnavailable(ref, UnavailableReason.NOT_FOUND, "not listed in the vault")
+        return SecretProperties(
+            expires_on=secret.properties.expires_on,
+            enabled=bool(secret.properties.enabled),
+            version=secret.properties.version,
+        )
 
     def invalidate(self, ref: SecretReference) -> None:
         self._cache.drop(ref)
@@ -125,17 +123,27 @@ class KeyVaultSecretResolver:
 
     def _credential_or_default(self) -> TokenCredential:
         if self._credential is None:
-            # Imported here: azure-identity is only needed when no credential is injected.
-            from azure.identity import DefaultAzureCredential
+            from shared.app_credential import app_credential
 
-            self._credential = DefaultAzureCredential()
+            self._credential = app_credential()
         return self._credential
 
 
-def _matches(item: SdkSecretProperties, ref: SecretReference) -> bool:
-    if (item.name or "").lower() != ref.name.lower():
-        return False
-    return ref.version is None or (item.version or "").lower() == ref.version.lower()
+def _disabled_properties(client: SecretClient, ref: SecretReference) -> SecretProperties:
+    """A disabled secret refuses get; its own version list (metadata only) still tells its
+    expiry. The current version is the newest one."""
+    try:
+        versions: list[SdkSecretProperties] = list(
+            client.list_properties_of_secret_versions(ref.name)
+        )
+    except Exception as error:
+        raise _unavailable(ref, error) from None
+    if ref.version:
+        versions = [v for v in versions if (v.version or "").lower() == ref.version.lower()]
+    if not versions:
+        return SecretProperties(expires_on=None, enabled=False, version=ref.version)
+    current = max(versions, key=lambda v: v.created_on or datetime.min.replace(tzinfo=UTC))
+    return SecretProperties(expires_on=current.expires_on, enabled=False, version=current.version)
 
 
 def _unavailable(ref: SecretReference, error: Exception) -> SecretUnavailable:

@@ -16,7 +16,7 @@ from shared.domain.errors import ConfigurationMissing, InsightsSetupFailed, NotF
 from shared.domain.key_vault import KeyVaultSettings
 from shared.domain.parameters import ClientelingParameters, InsightsParameters
 from shared.insights.errors import InvalidInsightsSettings
-from shared.insights.settings import InsightsMode, InsightsSettings
+from shared.insights.settings import InsightsSettings
 from shared.insights.setup_check import SetupStep, validate_setup
 from shared.secrets.errors import SecretUnavailable
 from shared.secrets.reference import InvalidSecretReference, parse_secret_reference
@@ -51,6 +51,7 @@ def insights_settings(
             ("tenantId", parameters.tenant_id),
             ("secretName", parameters.secret_name),
             ("alternateCustomerId", parameters.alternate_customer_id),
+            ("dataverseUrl", parameters.dataverse_url),
         )
         if not value
     ]
@@ -68,9 +69,7 @@ def insights_settings(
         tenant_id=parameters.tenant_id or "",
         alternate_id_property=parameters.alternate_customer_id or "",
         measure_names=tuple(parameters.measures),
-        mode=InsightsMode(parameters.mode),
         dataverse_url=parameters.dataverse_url,
-        environment_instance_id=parameters.environment_instance_id,
         authority_host=app_settings.get("INSIGHTS_AUTHORITY_HOST")
         or "https://login.microsoftonline.com",
     )

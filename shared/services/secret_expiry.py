@@ -1,5 +1,6 @@
 """The scheduled secret-expiry check: every secret any legal entity references, plus the
-alert channels' own secrets, checked against thresholds; on-call staff alerted once each."""
+app's own Key Vault secrets behind its settings (continuation-token key, alert channels, any
+`@Microsoft.KeyVault(...)` setting), checked against thresholds; on-call alerted once each."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from shared.alerts.expiry_check import ExpiryCheckSummary, SecretExpiryCheck
 from shared.alerts.state import AlertStateStore
 from shared.alerts.usage import INSIGHTS_IMPACT, SecretUsage, merge_usages
 from shared.ports.clock import Clock
+from shared.secrets.app_setting_references import referenced_secrets
 from shared.secrets.reference import is_secret_reference, parse_secret_reference
 from shared.secrets.resolver import SecretResolver
 from shared.services.published_view import PublishedView
 
 PAGERDUTY_IMPACT = "PagerDuty alerts about expiring secrets stop being delivered."
+# What stops when the secret behind an app setting lapses; App Service re-reads references on
+# restart and at least every 24 hours, so a lapsed one breaks the app within a day.
+SETTING_IMPACTS = {
+    "CONTINUATION_TOKEN_KEY": "POS lists cannot be paged: the app cannot sign continuation tokens.",
+    "ALERT_PAGERDUTY_ROUTING_KEY": PAGERDUTY_IMPACT,
+    "ALERT_WEBHOOK_URL": "Webhook alerts about expiring secrets stop being delivered.",
+    "ALERT_TEAMS_WEBHOOK_URL": "Teams alerts about expiring secrets stop being delivered.",
+    "ALERT_SLACK_WEBHOOK_URL": "Slack alerts about expiring secrets stop being delivered.",
+}
 
 
 def _impact(secret_name: str, insights_secret: str | None) -> str:
@@ -37,9 +48,15 @@ def secret_usages(view: PublishedView, app_settings: Mapping[str, str]) -> list[
                     _impact(name, insights_secret),
                 )
             )
+    # The app resolves a vault:// routing key itself (shared/alerts/config.py).
     routing_key = app_settings.get("ALERT_PAGERDUTY_ROUTING_KEY") or ""
     if is_secret_reference(routing_key):
         usages.append(SecretUsage(parse_secret_reference(routing_key), (), PAGERDUTY_IMPACT))
+    for setting, reference in referenced_secrets(app_settings).items():
+        impact = SETTING_IMPACTS.get(
+            setting, f"The app setting {setting} cannot be resolved, and what reads it fails."
+        )
+        usages.append(SecretUsage(reference, (), impact))
     return merge_usages(usages)
 
 

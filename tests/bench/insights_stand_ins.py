@@ -16,13 +16,13 @@ from pathlib import Path
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import FakeIdentityProvider
 from tests.fakes.tls import make_tls_files
-from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
+from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID
 
 
 def main(directory: Path, latency: float, customers: int, secret: str) -> None:
     tls = make_tls_files(directory)
     identity = FakeIdentityProvider(tls, APP_ID, {secret})
-    platform = FakeCustomerInsights(tls, identity, ALTERNATE_ID, ENVIRONMENT_ID, CATALOG)
+    platform = FakeCustomerInsights(tls, identity, ALTERNATE_ID)
     for n in range(1, customers + 1):
         platform.add(f"UC{n:03d}", f"ci-{n}", ChurnRisk=n / 100, LifetimeSpend=n * 10)
     platform.latency = latency

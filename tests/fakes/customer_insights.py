@@ -1,7 +1,6 @@
-"""A Customer Insights stand-in serving both the Dataverse tables and the legacy API.
+"""A Customer Insights - Data stand-in serving its Dataverse tables.
 
-Dataverse: `/api/data/v9.2/msdynci_customerprofiles` and `/msdynci_customermeasures`.
-Legacy: `/v1/instances/{id}/data/Customer`, `/data/Customer_Measure`, `/manage/measures`.
+`/api/data/v9.2/msdynci_customerprofiles` and `/msdynci_customermeasures`.
 `$filter` is parsed as OData (only `eq` joined by `or`, string literals with doubled quotes), so
 a filter that a quote in a customer id had bent would be seen for what it is.
 """
@@ -67,14 +66,10 @@ class FakeCustomerInsights:
         tls: TlsFiles,
         identity: FakeIdentityProvider,
         alternate_id_property: str,
-        instance_id: str,
-        measure_catalog: dict[str, str],
     ) -> None:
         self.server = LocalServer(self.handle, tls)
         self.identity = identity
         self.alternate_id_property = alternate_id_property
-        self.instance_id = instance_id
-        self.measure_catalog = measure_catalog
         self.customers: list[Customer] = []
         self.filters_seen: list[list[tuple[str, str]]] = []
         # Knobs: seconds every data request takes, and a status every request fails with.
@@ -85,19 +80,11 @@ class FakeCustomerInsights:
     def org_url(self) -> str:
         return self.server.base_url
 
-    @property
-    def legacy_url(self) -> str:
-        return f"{self.server.base_url}/v1"
-
-    @property
-    def legacy_scope(self) -> str:
-        return f"{self.server.base_url}/legacy/.default"
-
     def add(self, customer_id: str, insights_id: str, **measures: Any) -> None:
         self.customers.append(Customer(customer_id, insights_id, measures))
 
     def data_requests(self) -> list[RecordedRequest]:
-        return [r for r in self.server.requests if "/data/" in r.path or "/manage/" in r.path]
+        return [r for r in self.server.requests if r.path.startswith(DATAVERSE_PREFIX)]
 
     def handle(self, request: RecordedRequest) -> FakeResponse:
         response = self._answer(request)
@@ -108,12 +95,10 @@ class FakeCustomerInsights:
         if self.failing_status is not None:
             return FakeResponse(self.failing_status, {"error": {"message": "outage"}})
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
-        legacy = request.path.startswith("/v1/")
-        scope = self.legacy_scope if legacy else f"{self.org_url}/.default"
-        if not self.identity.is_valid(token, scope):
+        if not self.identity.is_valid(token, f"{self.org_url}/.default"):
             return FakeResponse(401, {"error": {"code": "0x80072560", "message": "bad token"}})
         try:
-            return self._legacy(request) if legacy else self._dataverse(request)
+            return self._dataverse(request)
         except FilterSyntaxError as error:
             return FakeResponse(400, {"error": {"code": "0x80060888", "message": str(error)}})
 
@@ -139,34 +124,6 @@ class FakeCustomerInsights:
             top = request.param("$top")
             return _odata(rows[: int(top)] if top else rows)
         return FakeResponse(404, {"error": {"code": "0x80060888", "message": "no such entity"}})
-
-    def _legacy(self, request: RecordedRequest) -> FakeResponse:
-        prefix = f"/v1/instances/{self.instance_id}/"
-        if not request.path.startswith(prefix):
-            return FakeResponse(404, {"error": {"message": "unknown instance"}})
-        resource = request.path.removeprefix(prefix)
-        if resource == "data/Customer":
-            rows = [
-                {"CustomerId": c.insights_id, self.alternate_id_property: c.customer_id}
-                for c in self._matching(request, self.alternate_id_property, "customer_id")
-            ]
-            return _odata(rows)
-        if resource == "data/Customer_Measure":
-            rows = [
-                {"CustomerId": c.insights_id, **c.measures}
-                for c in self._matching(request, "CustomerId", "insights_id")
-                if c.measures
-            ]
-            return _odata(rows)
-        if resource == "manage/measures":
-            return FakeResponse(
-                200,
-                [
-                    {"name": name, "displayName": label}
-                    for name, label in self.measure_catalog.items()
-                ],
-            )
-        return FakeResponse(404, {"error": {"message": "unknown resource"}})
 
     def _matching(self, request: RecordedRequest, column: str, attribute: str) -> list[Customer]:
         comparisons = parse_filter(request.param("$filter") or "")

@@ -30,6 +30,7 @@ class StoredVersion:
     value: str
     expires_on: datetime | None
     enabled: bool
+    created: int = 1700000000
 
 
 class StaticTokenCredential:
@@ -72,11 +73,17 @@ class FakeKeyVault:
         """Add a new current version, as `az keyvault secret set` does."""
         version = uuid.uuid4().hex
         versions = self._vaults.setdefault(vault.lower(), {}).setdefault(name.lower(), [])
-        versions.append(StoredVersion(name, version, value, expires_on, enabled))
+        # Each version is created a second after the one before: the newest is the current one.
+        created = 1700000000 + len(versions)
+        versions.append(StoredVersion(name, version, value, expires_on, enabled, created))
         return version
 
     def secret_requests(self) -> list[RecordedRequest]:
         return [r for r in self.server.requests if r.path.startswith("/secrets")]
+
+    def vault_listings(self) -> list[RecordedRequest]:
+        """Requests that list every secret of a vault (GET /secrets)."""
+        return [r for r in self.server.requests if r.path.rstrip("/") == "/secrets"]
 
     def handle(self, request: RecordedRequest) -> FakeResponse:
         if not request.param("api-version"):
@@ -141,8 +148,8 @@ def _item(request: RecordedRequest, stored: StoredVersion, with_version: bool = 
     base = f"https://{request.host}/secrets/{stored.name}"
     attributes: dict[str, Any] = {
         "enabled": stored.enabled,
-        "created": 1700000000,
-        "updated": 1700000000,
+        "created": stored.created,
+        "updated": stored.created,
         "recoveryLevel": "Recoverable+Purgeable",
     }
     if stored.expires_on is not None:

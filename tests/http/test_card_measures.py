@@ -18,7 +18,7 @@ from shared.settings import reset_settings
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import FakeIdentityProvider
 from tests.fakes.tls import TlsFiles
-from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
+from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID
 from tests.support.api_client import ApiClient
 from tests.support.card_insights import name_the_secret, turn_off, turn_on, write_local_secret
 from tests.support.movable_clock import MovableClock, install_clock
@@ -45,7 +45,7 @@ def identity(tls: TlsFiles) -> Iterator[FakeIdentityProvider]:
 
 @pytest.fixture
 def platform(tls: TlsFiles, identity: FakeIdentityProvider) -> Iterator[FakeCustomerInsights]:
-    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID, ENVIRONMENT_ID, CATALOG)
+    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID)
     fake.server.start()
     # UC004 has no profile on the platform.
     for n in [1, 2, 3, *range(5, 61)]:

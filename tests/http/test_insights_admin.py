@@ -15,7 +15,7 @@ from shared.settings import reset_settings
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import TENANT, FakeIdentityProvider
 from tests.fakes.tls import TlsFiles
-from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID, CATALOG, ENVIRONMENT_ID
+from tests.insights.insights_scenario import ALTERNATE_ID, APP_ID
 from tests.support.world import World
 
 BASE = "/api/admin/USRT"
@@ -33,7 +33,7 @@ def identity(tls: TlsFiles) -> Iterator[FakeIdentityProvider]:
 
 @pytest.fixture
 def platform(tls: TlsFiles, identity: FakeIdentityProvider) -> Iterator[FakeCustomerInsights]:
-    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID, ENVIRONMENT_ID, CATALOG)
+    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID)
     fake.server.start()
     fake.add("UC003", "ci-3", ChurnRisk=0.7, LifetimeSpend=1200)
     yield fake
@@ -132,6 +132,38 @@ def test_enabling_with_incomplete_parameters_fails_at_configuration(
     assert reply.json["failedStep"] == "configuration"
     assert "applicationId" in reply.json["detail"]
     assert not insights_enabled(insights_world)
+
+
+def test_enabling_without_a_dataverse_url_names_it(
+    insights_world: World, platform: FakeCustomerInsights
+) -> None:
+    configure_insights(insights_world, platform, ["ChurnRisk"])
+    current = insights_world.admin.get(f"{BASE}/parameters")
+    body = current.json
+    body["insights"]["dataverseUrl"] = None
+    insights_world.ok(
+        insights_world.admin.put(
+            f"{BASE}/parameters", json=body, headers={"If-Match": current.etag}
+        )
+    )
+
+    reply = insights_world.admin.post(f"{BASE}/insights/enable")
+
+    assert reply.status == 422
+    assert reply.json["failedStep"] == "configuration"
+    assert "dataverseUrl: must be set" in reply.json["detail"]
+    assert platform.data_requests() == []
+
+
+def test_the_retired_api_mode_is_gone_from_the_parameters(
+    insights_world: World, platform: FakeCustomerInsights
+) -> None:
+    configure_insights(insights_world, platform, ["ChurnRisk"])
+    insights = insights_world.admin.get(f"{BASE}/parameters").json["insights"]
+    schema = json.dumps(insights_world.admin.get("/api/openapi.json").json)
+
+    assert "mode" not in insights and "environmentInstanceId" not in insights
+    assert "environmentInstanceId" not in schema
 
 
 @pytest.mark.parametrize(

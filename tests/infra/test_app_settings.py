@@ -7,9 +7,17 @@ from typing import Any
 
 import pytest
 
+from shared.secrets.app_setting_references import REFERENCES_SETTING, parse_key_vault_reference
+from shared.secrets.config import SETTINGS
 from shared.settings import SETTING_DEFAULTS
 
-from .bicep_model import BICEP_ROOT, function_call, module_template, name_value_entries
+from .bicep_model import (
+    BICEP_ROOT,
+    conditional,
+    function_call,
+    module_template,
+    name_value_entries,
+)
 
 FUNCTION_APP = module_template("function-app")
 
@@ -37,11 +45,18 @@ KEY_VAULT_REFERENCE = re.compile(
 
 
 def app_settings() -> dict[str, tuple[Any, bool]]:
-    """Setting name -> (Bicep expression, present only under a condition)."""
+    """Setting name -> (Bicep expression, present only under a condition); a value that is a
+    variable is replaced by the variable's expression."""
     entries = list(name_value_entries("appSettings", FUNCTION_APP))
     names = [name for name, _, _ in entries]
     assert len(names) == len(set(names)), "a setting is listed twice"
-    return {name: (value, optional) for name, value, optional in entries}
+    return {name: (expand(value), optional) for name, value, optional in entries}
+
+
+def expand(value: Any) -> Any:
+    if isinstance(value, str) and value in FUNCTION_APP.variables:
+        return FUNCTION_APP.variable(value)
+    return value
 
 
 def function_app_site() -> dict[str, Any]:
@@ -99,8 +114,8 @@ def test_continuation_token_key_is_a_key_vault_reference() -> None:
     reference = KEY_VAULT_REFERENCE.match(app_settings()["CONTINUATION_TOKEN_KEY"][0])
 
     assert reference is not None
-    secret = reference["secret"]
-    assert FUNCTION_APP.variable(secret.strip("${}")) == "continuation-token-key"
+    assert reference["secret"] == "${continuationTokenKeySecretName}"
+    assert "continuationTokenKeySecretName" in FUNCTION_APP.parameters
 
 
 @pytest.mark.parametrize(("setting", "parameter"), sorted(ALERT_SECRET_SETTINGS.items()))
@@ -114,7 +129,10 @@ def test_alert_secrets_are_key_vault_references_only_when_named(
     assert reference is not None and reference["secret"] == "${" + parameter + "}"
     assert FUNCTION_APP.parameters[parameter]["default"] == ""
     owner = next(
-        name for name, spec in FUNCTION_APP.variables.items() if setting in str(spec["value"])
+        name
+        for name, spec in FUNCTION_APP.variables.items()
+        if setting in str(spec["value"])
+        and (conditional(spec["value"]) or {}).get("true_value") == []
     )
     condition = FUNCTION_APP.variable(owner)["operator"]["operands"]
     assert function_call(condition["condition"], "empty") == {"item_to_test": parameter}
@@ -178,3 +196,56 @@ def test_no_template_reads_keys_or_builds_key_connection_strings(path) -> None:
     assert "listConnectionStrings(" not in text
     assert "AccountKey=" not in text
     assert "SharedAccessKey=" not in text
+
+
+def rendered(template_string: str) -> str:
+    """A Bicep string with its ${...} parameters filled in as a deployment would."""
+    values = {
+        "keyVaultName": "kv-abc123",
+        "continuationTokenKeySecretName": "continuation-token-key",
+        "alertWebhookUrlSecretName": "alert-webhook-url",
+        "alertTeamsWebhookUrlSecretName": "alert-teams-webhook-url",
+        "alertSlackWebhookUrlSecretName": "alert-slack-webhook-url",
+        "alertPagerDutyRoutingKeySecretName": "alert-pagerduty-routing-key",
+    }
+    return re.sub(r"\$\{(\w+)\}", lambda match: values[match[1]], template_string)
+
+
+def listed_references() -> dict[str, tuple[str, bool]]:
+    """KEY_VAULT_REFERENCES as Bicep builds it: setting -> (variable, only under a condition)."""
+    arguments = function_call(FUNCTION_APP.variable("keyVaultReferences"), "union")
+    assert arguments is not None
+    listed: dict[str, tuple[str, bool]] = {}
+    for argument in arguments.values():
+        argument = expand(argument)
+        branches = conditional(argument)
+        if branches is None:
+            listed.update({name: (value, False) for name, value in argument.items()})
+        else:
+            assert branches["true_value"] == {}
+            listed.update({name: (value, True) for name, value in branches["false_value"].items()})
+    return listed
+
+
+def test_every_key_vault_reference_setting_is_listed_for_the_expiry_check() -> None:
+    entries = list(name_value_entries("appSettings", FUNCTION_APP))
+    references = {
+        name: (value, optional)
+        for name, value, optional in entries
+        if str(expand(value)).startswith("@Microsoft.KeyVault(")
+    }
+
+    assert set(references) >= {"CONTINUATION_TOKEN_KEY", *ALERT_SECRET_SETTINGS}
+    assert REFERENCES_SETTING in SETTINGS
+    assert listed_references() == references
+    assert app_settings()[REFERENCES_SETTING][0] == {
+        "function": {"type": "string", "parameters": {"value_to_convert": "keyVaultReferences"}}
+    }
+
+
+def test_the_listed_references_parse_to_the_secrets_they_name() -> None:
+    for setting, (variable, _) in listed_references().items():
+        reference = parse_key_vault_reference(rendered(FUNCTION_APP.variable(variable)))
+
+        assert reference.vault == "kv-abc123", setting
+        assert reference.name == rendered("${" + variable.replace("Reference", "SecretName") + "}")

@@ -67,6 +67,21 @@ def test_basic_auth_publishing_is_off() -> None:
     assert all(policy["config"]["properties"]["allow"] is False for policy in policies)
 
 
+def test_site_config_sets_nothing_flex_consumption_does_not_support() -> None:
+    # Flex Consumption plan deprecations: these siteConfig properties belong to other plans
+    # (FTP(S) has no endpoint on Flex; scale settings live in functionAppConfig).
+    site_config = single("Microsoft.Web/sites")["properties"]["siteConfig"]
+
+    unsupported = {
+        "ftpsState",
+        "linuxFxVersion",
+        "alwaysOn",
+        "numberOfWorkers",
+        "use32BitWorkerProcess",
+    }
+    assert not unsupported & set(site_config)
+
+
 def test_storage_takes_no_shared_keys_and_no_anonymous_reads() -> None:
     storage = module_template("storage")
     (account,) = storage.resources_of_type("Microsoft.Storage/storageAccounts").values()

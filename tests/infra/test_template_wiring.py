@@ -16,6 +16,7 @@ from .bicep_model import (
     load,
     main_template,
     module_output_references,
+    resource_body,
 )
 
 MAIN = main_template()
@@ -35,7 +36,7 @@ def test_every_module_file_is_used_by_main() -> None:
 @pytest.mark.parametrize("symbol", sorted(MAIN.modules))
 def test_module_call_passes_declared_parameters_and_every_required_one(symbol: str) -> None:
     module = load(module_path(symbol))
-    passed = set(MAIN.modules[symbol]["config"]["params"])
+    passed = set(resource_body(MAIN.modules[symbol])["params"])
 
     assert passed <= set(module.parameters), f"unknown: {passed - set(module.parameters)}"
     assert module.required_parameters() <= passed, (
@@ -58,7 +59,7 @@ def test_every_module_output_main_reads_exists() -> None:
 def test_main_targets_the_subscription_and_creates_the_resource_group() -> None:
     assert MAIN.tree["globals"]["scope"]["value"] == "subscription"
     assert MAIN.resources_of_type("Microsoft.Resources/resourceGroups")
-    assert all(module["config"]["scope"] == "rg" for module in MAIN.modules.values())
+    assert all(resource_body(module)["scope"] == "rg" for module in MAIN.modules.values())
 
 
 def test_every_resource_is_tagged_with_the_azd_environment() -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from shared.insights.breaker import CircuitBreaker
 from shared.insights.client import InsightsClient
-from shared.insights.settings import InsightsMode, InsightsSettings, InsightsTuning
+from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.insights.transport import RetryPolicy
 from shared.secrets.keyvault import KeyVaultSecretResolver
 from tests.fakes.customer_insights import FakeCustomerInsights
@@ -15,8 +15,6 @@ from tests.fakes.tls import TlsFiles
 from tests.insights.insights_scenario import (
     ALTERNATE_ID,
     APP_ID,
-    CATALOG,
-    ENVIRONMENT_ID,
     SECRET_REF,
     Clock,
     Sleeps,
@@ -33,7 +31,7 @@ def identity(tls: TlsFiles) -> Iterator[FakeIdentityProvider]:
 
 @pytest.fixture
 def platform(tls: TlsFiles, identity: FakeIdentityProvider) -> Iterator[FakeCustomerInsights]:
-    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID, ENVIRONMENT_ID, CATALOG)
+    fake = FakeCustomerInsights(tls, identity, ALTERNATE_ID)
     fake.server.start()
     yield fake
     fake.server.stop()
@@ -69,7 +67,6 @@ def make_settings(
     identity: FakeIdentityProvider, platform: FakeCustomerInsights
 ) -> Callable[..., InsightsSettings]:
     def make(
-        mode: InsightsMode = InsightsMode.DATAVERSE,
         measures: tuple[str, ...] = ("ChurnRisk", "LifetimeSpend"),
     ) -> InsightsSettings:
         return InsightsSettings(
@@ -79,12 +76,8 @@ def make_settings(
             tenant_id=TENANT,
             alternate_id_property=ALTERNATE_ID,
             measure_names=measures,
-            mode=mode,
             dataverse_url=platform.org_url,
-            environment_instance_id=ENVIRONMENT_ID,
             authority_host=identity.authority_host,
-            legacy_api_url=platform.legacy_url,
-            legacy_scope=platform.legacy_scope,
         )
 
     return make

@@ -3,14 +3,8 @@
 from shared.secrets.reference import parse_secret_reference
 
 APP_ID = "0f6b6c8e-1234-4abc-8def-0123456789ab"
-ENVIRONMENT_ID = "9a8b7c6d-0000-4000-8000-00000000e001"
 ALTERNATE_ID = "contoso_customerid"
 SECRET_REF = parse_secret_reference("vault://kv-contoso/insights-client-secret")
-CATALOG = {
-    "ChurnRisk": "Churn risk",
-    "LifetimeSpend": "Lifetime spend",
-    "NextBestAction": "Next best action",
-}
 
 
 class Clock:

@@ -4,7 +4,6 @@ import pytest
 
 from shared.insights.breaker import CircuitState
 from shared.insights.measures import CustomerMeasures, Measure
-from shared.insights.settings import InsightsMode
 from shared.secrets.reference import parse_secret_reference
 from tests.fakes.customer_insights import FakeCustomerInsights
 from tests.fakes.identity import FakeIdentityProvider
@@ -35,26 +34,6 @@ def test_dataverse_measures_come_in_the_selected_order_with_names_as_labels(
     assert profiles.param("$filter") == f"{ALTERNATE_ID} eq 'C-1001'"
     assert measures.path == "/api/data/v9.2/msdynci_customermeasures"
     assert measures.param("$filter") == "msdynci_customerid eq 'ci-1'"
-
-
-def test_legacy_measures_are_labelled_from_the_measure_metadata(
-    make_client, make_settings, platform: FakeCustomerInsights
-) -> None:
-    platform.add("C-1001", "ci-1", LifetimeSpend=1520.5, ChurnRisk=0.12)
-    client = make_client(make_settings(mode=InsightsMode.LEGACY))
-
-    result = client.measures_for(["C-1001"])
-
-    assert result["C-1001"].measures == (
-        Measure("ChurnRisk", "Churn risk", 0.12),
-        Measure("LifetimeSpend", "Lifetime spend", 1520.5),
-    )
-    paths = [r.path.split("/instances/")[1] for r in platform.data_requests()]
-    assert [p.split("/", 1)[1] for p in paths] == [
-        "data/Customer",
-        "data/Customer_Measure",
-        "manage/measures",
-    ]
 
 
 def test_a_customer_unknown_to_insights_gets_an_empty_ok(

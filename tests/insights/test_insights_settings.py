@@ -1,9 +1,9 @@
 import pytest
 
 from shared.insights.errors import InvalidInsightsSettings
-from shared.insights.settings import InsightsMode, InsightsSettings, InsightsTuning
+from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.settings import SettingsError
-from tests.insights.insights_scenario import APP_ID, ENVIRONMENT_ID, SECRET_REF
+from tests.insights.insights_scenario import APP_ID, SECRET_REF
 
 VALID = {
     "enabled": True,
@@ -16,9 +16,8 @@ VALID = {
 }
 
 
-def test_dataverse_is_the_default_route_and_entra_the_default_authority() -> None:
+def test_entra_is_the_default_authority() -> None:
     settings = InsightsSettings(**VALID)
-    assert settings.mode is InsightsMode.DATAVERSE
     assert settings.authority == "https://login.microsoftonline.com/contoso.onmicrosoft.com"
 
 
@@ -34,15 +33,6 @@ def test_dataverse_is_the_default_route_and_entra_the_default_authority() -> Non
         ({"dataverse_url": "https://contoso.crm.dynamics.com/api/data"}, "dataverseUrl"),
         ({"dataverse_url": None}, "dataverseUrl"),
         ({"authority_host": "http://login.example"}, "authorityHost"),
-        ({"mode": InsightsMode.LEGACY}, "environmentInstanceId"),
-        (
-            {
-                "mode": InsightsMode.LEGACY,
-                "environment_instance_id": ENVIRONMENT_ID,
-                "legacy_api_url": "http://api.ci.ai.dynamics.com/v1",
-            },
-            "legacyApiUrl",
-        ),
     ],
 )
 def test_unusable_parameters_are_refused_by_name(change: dict, field: str) -> None:

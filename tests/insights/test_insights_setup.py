@@ -1,7 +1,6 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.insights.settings import InsightsMode
 from shared.insights.setup_check import validate_setup
 from shared.secrets.reference import parse_secret_reference
 from tests.fakes.customer_insights import FakeCustomerInsights
@@ -65,16 +64,6 @@ def test_a_measure_the_platform_does_not_have_is_named(
     assert [(s.name, s.ok) for s in steps][-1] == ("measures", False)
     assert "Loyalty not found" in steps[-1].message
     assert "Known measures: ChurnRisk, LifetimeSpend" in steps[-1].message
-
-
-def test_legacy_measures_are_checked_against_the_measure_metadata(
-    make_settings, resolver, client_options
-) -> None:
-    settings = make_settings(mode=InsightsMode.LEGACY, measures=("NextBestAction",))
-
-    steps = validate_setup(settings, resolver, **client_options)
-
-    assert all(step.ok for step in steps) and len(steps) == 3
 
 
 def test_an_expired_secret_fails_the_secret_step(

@@ -126,16 +126,37 @@ def test_a_second_rejection_is_not_retried_again(
     assert len(calls) == 2
 
 
-def test_properties_come_without_the_value_and_report_a_disabled_secret(
+def test_properties_read_the_one_secret_by_name_not_the_vault_listing(
     resolver: KeyVaultSecretResolver, key_vault: FakeKeyVault
 ) -> None:
+    for number in range(30):  # more than one page of a vault listing
+        key_vault.set_secret("kv-contoso", f"other-{number}", "unrelated")
+    key_vault.set_secret("kv-contoso", "insights-secret", "old", datetime(2029, 1, 1, tzinfo=UTC))
+    current = key_vault.set_secret("kv-contoso", "insights-secret", "new", EXPIRY)
+
+    properties = resolver.properties(REF)
+
+    assert (properties.expires_on, properties.enabled, properties.version) == (
+        EXPIRY,
+        True,
+        current,
+    )
+    assert key_vault.vault_listings() == []
+    # (The first request is the unauthenticated one that learns the Key Vault challenge.)
+    assert {r.path for r in key_vault.secret_requests()} == {"/secrets/insights-secret/"}
+
+
+def test_a_disabled_secret_reports_its_current_versions_expiry(
+    resolver: KeyVaultSecretResolver, key_vault: FakeKeyVault
+) -> None:
+    key_vault.set_secret("kv-contoso", "insights-secret", "old", datetime(2029, 1, 1, tzinfo=UTC))
     key_vault.set_secret("kv-contoso", "insights-secret", "hidden-value", EXPIRY, enabled=False)
 
     properties = resolver.properties(REF)
 
     assert (properties.expires_on, properties.enabled) == (EXPIRY, False)
-    assert all("hidden-value" not in r.body.decode() for r in key_vault.server.requests)
-    assert [r.path for r in key_vault.secret_requests()][-1] == "/secrets"
+    assert key_vault.vault_listings() == []
+    assert [r.path for r in key_vault.secret_requests()][-1] == "/secrets/insights-secret/versions"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from urllib.parse import quote, unquote, urlencode
 import azure.functions as func
 from azure.functions.timer import TimerRequest
 
+from shared.localhost.function_catalog import indexed_functions
+
 ROUTE_PREFIX = "/api/"
 
 
@@ -59,10 +61,9 @@ _ROUTES: dict[int, list] = {}
 
 
 def app_functions(app: func.FunctionApp) -> list:
-    """The app's functions (cached: azure-functions refuses to enumerate the same app twice,
-    it takes the second call for duplicate names)."""
+    """The app's functions (cached: indexing an app is not free)."""
     if id(app) not in _FUNCTIONS:
-        _FUNCTIONS[id(app)] = app.get_functions()
+        _FUNCTIONS[id(app)] = indexed_functions(app)
     return _FUNCTIONS[id(app)]
 
 

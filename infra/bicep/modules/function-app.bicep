@@ -103,10 +103,13 @@ param distribution1090Schedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule of the secret-expiry check.')
 param secretExpirySchedule string = '0 0 7 * * *'
 
+@description('Key Vault secret the app signs continuation tokens with (created by continuation-token-key.bicep).')
+param continuationTokenKeySecretName string
+
 @description('Key Vault secret holding the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
-@description('Key Vault secret holding the Teams incoming webhook URL (empty: channel off).')
+@description('Key Vault secret holding the Teams Workflows webhook URL ("When a Teams webhook request is received"; empty: channel off).')
 param alertTeamsWebhookUrlSecretName string = ''
 
 @description('Key Vault secret holding the Slack incoming webhook URL (empty: channel off).')
@@ -115,10 +118,35 @@ param alertSlackWebhookUrlSecretName string = ''
 @description('Key Vault secret holding the PagerDuty Events API v2 routing key (empty: channel off).')
 param alertPagerDutyRoutingKeySecretName string = ''
 
-// The secret the app signs continuation tokens with; docs/deploy.md says how to create it.
-var continuationTokenKeySecretName = 'continuation-token-key'
 
 var authority = '${environment().authentication.loginEndpoint}${authTenantId}'
+
+// Key Vault references (App Service resolves them with keyVaultReferenceIdentity).
+var continuationTokenKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})'
+var alertWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})'
+var alertTeamsWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})'
+var alertSlackWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})'
+var alertPagerDutyRoutingKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})'
+
+// The same references by setting name, for the app's secret-expiry check: the platform hands
+// the app each secret's value in place of its reference, so the app could not otherwise tell
+// which secrets it depends on. A JSON object is not itself a reference, so it arrives as text.
+var continuationTokenKeyListed = {
+  CONTINUATION_TOKEN_KEY: continuationTokenKeyReference
+}
+var alertWebhookListed = empty(alertWebhookUrlSecretName) ? {} : {
+  ALERT_WEBHOOK_URL: alertWebhookUrlReference
+}
+var alertTeamsListed = empty(alertTeamsWebhookUrlSecretName) ? {} : {
+  ALERT_TEAMS_WEBHOOK_URL: alertTeamsWebhookUrlReference
+}
+var alertSlackListed = empty(alertSlackWebhookUrlSecretName) ? {} : {
+  ALERT_SLACK_WEBHOOK_URL: alertSlackWebhookUrlReference
+}
+var alertPagerDutyListed = empty(alertPagerDutyRoutingKeySecretName) ? {} : {
+  ALERT_PAGERDUTY_ROUTING_KEY: alertPagerDutyRoutingKeyReference
+}
+var keyVaultReferences = union(continuationTokenKeyListed, alertWebhookListed, alertTeamsListed, alertSlackListed, alertPagerDutyListed)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -156,7 +184,8 @@ var coreSettings = [
   { name: 'AUTH_ISSUER', value: '${authority}/v2.0' }
   { name: 'AUTH_AUDIENCE', value: empty(apiAudience) ? apiAppId : apiAudience }
   { name: 'AUTH_JWKS_URL', value: '${authority}/discovery/v2.0/keys' }
-  { name: 'CONTINUATION_TOKEN_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})' }
+  { name: 'CONTINUATION_TOKEN_KEY', value: continuationTokenKeyReference }
+  { name: 'KEY_VAULT_REFERENCES', value: string(keyVaultReferences) }
   { name: 'MAX_BODY_BYTES', value: maxBodyBytes }
   { name: 'MAX_IMPORT_BODY_BYTES', value: maxImportBodyBytes }
   { name: 'PUBLISHED_VERSION_CHECK_SECONDS', value: publishedVersionCheckSeconds }
@@ -174,16 +203,16 @@ var coreSettings = [
 
 // Alert channels, each present only when its Key Vault secret is named.
 var alertWebhookSetting = empty(alertWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})' }
+  { name: 'ALERT_WEBHOOK_URL', value: alertWebhookUrlReference }
 ]
 var alertTeamsSetting = empty(alertTeamsWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_TEAMS_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})' }
+  { name: 'ALERT_TEAMS_WEBHOOK_URL', value: alertTeamsWebhookUrlReference }
 ]
 var alertSlackSetting = empty(alertSlackWebhookUrlSecretName) ? [] : [
-  { name: 'ALERT_SLACK_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})' }
+  { name: 'ALERT_SLACK_WEBHOOK_URL', value: alertSlackWebhookUrlReference }
 ]
 var alertPagerDutySetting = empty(alertPagerDutyRoutingKeySecretName) ? [] : [
-  { name: 'ALERT_PAGERDUTY_ROUTING_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertPagerDutyRoutingKeySecretName})' }
+  { name: 'ALERT_PAGERDUTY_ROUTING_KEY', value: alertPagerDutyRoutingKeyReference }
 ]
 
 // A name/value list rather than an object built with a loop: Bicep variables that loop cannot use
@@ -217,6 +246,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222:The API is called by POS devices and admin tools over the internet; every route except health and the OpenAPI document requires an Entra access token.
   // checkov:skip=CKV_AZURE_17:Callers authenticate with Entra bearer tokens validated in the app; POS devices hold no client certificates.
   // checkov:skip=CKV_AZURE_212:Instance counts do not apply to Flex Consumption, which scales per function; alwaysReadyHttpInstances keeps warm instances where wanted.
+  // checkov:skip=CKV_AZURE_78:Flex Consumption has no FTP(S) endpoint and does not support siteConfig.ftpsState (Flex Consumption plan deprecations); the ftp and scm basic publishing credential policies below are off.
   // checkov:skip=CKV_AZURE_213:The platform health check replaces unhealthy instances of dedicated plans; Flex Consumption instances are serverless and the app exposes GET /api/health for availability probes.
   name: name
   location: location
@@ -236,7 +266,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption has no FTP(S) endpoint and does not support the property
+      // (Flex Consumption plan deprecations); basic publishing credentials are off below.
       http20Enabled: true
       appSettings: appSettings
       cors: {

@@ -2,7 +2,7 @@
 
 A CosmosClient holds the connection pool, the account's routing information and the token
 cache, so creating one per invocation would cost a round trip and a token each time. In Azure
-it authenticates with the function app's managed identity (DefaultAzureCredential); a key is
+it authenticates with the function app's managed identity (shared/app_credential.py); a key is
 only for local test servers and the emulator, where Entra ID is not available.
 """
 
@@ -82,9 +82,9 @@ def _create(config: ClientConfig) -> CosmosClient:
     if config.key:
         credential: object = config.key
     else:
-        from azure.identity import DefaultAzureCredential  # only where managed identity is used
+        from shared.app_credential import app_credential  # only where managed identity is used
 
-        credential = DefaultAzureCredential()
+        credential = app_credential()
     return CosmosClient(
         config.endpoint,
         credential=credential,
