@@ -160,7 +160,17 @@ def openapi_document(version: str) -> dict[str, Any]:
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": (
+                        "An Entra ID access token for the API (v1.0 or v2.0): a signed-in "
+                        "user's with the Clienteling.Pos scope in scp, or an application's "
+                        "with the Clienteling.Admin app role in roles. Admin routes need "
+                        "Clienteling.Admin in roles."
+                    ),
+                }
             },
         },
         "x-problem-types": sorted(PROBLEM_TYPE_PREFIX + e.slug for e in all_error_types()),
