@@ -63,7 +63,7 @@ class FakeIdentityProvider:
     def key_set_requests(self) -> list[RecordedRequest]:
         return self.server.requests_to("/discovery/v2.0/keys")
 
-    def _key_set(self) -> dict[str, Any]:
+    def key_set(self) -> dict[str, Any]:
         with self._lock:
             keys = list(self._signing_keys.items())
         published = []
@@ -93,7 +93,7 @@ class FakeIdentityProvider:
                 },
             )
         if request.path == f"/{TENANT}/discovery/v2.0/keys":
-            return FakeResponse(200, self._key_set())
+            return FakeResponse(200, self.key_set())
         if request.path == f"/{TENANT}/oauth2/v2.0/token" and request.method == "POST":
             return self._token(request.form())
         return FakeResponse(404, {"error": "not_found"})

@@ -7,6 +7,7 @@ tests move (shared/adapters/identity/signing_keys.py).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -158,3 +159,28 @@ def test_a_token_without_a_key_id_fetches_nothing(
     with pytest.raises(Unauthenticated, match="kid"):
         keys.key_for(None)
     assert fetches(provider) == 0
+
+
+def test_concurrent_requests_with_unknown_kids_share_one_fetch(
+    provider: FakeIdentityProvider, keys: JwksUrlKeys, clock: StepClock
+) -> None:
+    kid = provider.add_signing_key()
+    keys.key_for(kid)
+    clock.advance(MIN_FETCH_INTERVAL_SECONDS)
+    provider.server.enqueue(FakeResponse(200, provider.key_set(), delay=0.2), "/keys")
+    outcomes: list[str] = []
+
+    def forge(n: int) -> None:
+        try:
+            keys.key_for(f"forged-{n}")
+            outcomes.append("accepted")
+        except Unauthenticated:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=forge, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert outcomes == ["refused"] * 16
+    assert fetches(provider) == 2
