@@ -157,9 +157,10 @@ def _security_scheme() -> dict[str, Any]:
     )
     return {
         "type": "oauth2",
-        "description": "Entra ID access tokens for the API's app registration, sent as"
-        " `Authorization: Bearer <token>`. Replace {tenant} with the directory (tenant) id."
-        " POS routes need the delegated scope, admin routes the app role.",
+        "description": "Entra ID access tokens (v1.0 or v2.0) for the API's app registration,"
+        " sent as `Authorization: Bearer <token>`. Replace {tenant} with the directory (tenant)"
+        " id. POS routes need a signed-in user's token with the delegated scope in scp; admin"
+        " routes need the app role in roles (a user's or an application's token).",
         "flows": {
             "authorizationCode": {
                 "authorizationUrl": f"{ENTRA_AUTHORITY}/authorize",

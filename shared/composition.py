@@ -12,8 +12,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.adapters.identity.entra import accepted_audiences, accepted_issuers
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
-from shared.adapters.identity.tokens import JwksFileKeys, JwksUrlKeys, TokenValidator
+from shared.adapters.identity.signing_keys import JwksFileKeys, JwksUrlKeys
+from shared.adapters.identity.tokens import TokenValidator
 from shared.insights.client import InsightsClient
 from shared.insights.settings import InsightsSettings, InsightsTuning
 from shared.paging import ContinuationCodec
@@ -72,13 +74,18 @@ def build_storage(settings: Settings) -> Storage:
     return SqliteStorage(settings.sqlite_path)
 
 
-def build_token_validator(settings: Settings) -> TokenValidator:
+def build_token_validator(settings: Settings, clock: Clock | None = None) -> TokenValidator:
     auth = settings.auth
     if auth.mode == "local":
         keys = JwksFileKeys(auth.local_key_dir / JWKS_FILE)
-        return TokenValidator(keys, auth.issuer or LOCAL_ISSUER, auth.audience or LOCAL_AUDIENCE)
-    issuer, audience, jwks_url = auth.require_entra()
-    return TokenValidator(JwksUrlKeys(jwks_url), issuer, audience)
+        return TokenValidator(
+            keys, auth.issuers or (LOCAL_ISSUER,), auth.audiences or (LOCAL_AUDIENCE,)
+        )
+    issuers, audiences, jwks_url = auth.require_entra()
+    keys = JwksUrlKeys(
+        jwks_url, tls_verify=settings.get("OUTBOUND_TLS_CA_BUNDLE") or True, clock=clock
+    )
+    return TokenValidator(keys, accepted_issuers(issuers), accepted_audiences(audiences))
 
 
 def continuation_key(settings: Settings) -> bytes:
@@ -131,7 +138,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings=settings,
         clock=clock,
         storage=storage,
-        tokens=build_token_validator(settings),
+        tokens=build_token_validator(settings, clock),
         continuation=continuation,
         published=published,
         access=AccessService(published),

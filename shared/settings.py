@@ -38,6 +38,8 @@ SETTING_DEFAULTS: dict[str, str | None] = {
     # self-signed certificate); unset: the system's trusted CAs, as for a real account.
     "COSMOS_CA_BUNDLE": None,
     "AUTH_MODE": "entra",
+    # Comma-separated lists. A global-cloud tenant's v2.0 issuer also admits its v1.0 issuer,
+    # and a client id also admits api://<client id> (shared/adapters/identity/entra.py).
     "AUTH_ISSUER": None,
     "AUTH_AUDIENCE": None,
     "AUTH_JWKS_URL": None,
@@ -74,6 +76,14 @@ def _required(env: Mapping[str, str], name: str) -> str:
     return value
 
 
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated setting; one value, as the setting once held, is a list of one."""
+    value = _read(env, name)
+    if value is None:
+        return ()
+    return tuple(dict.fromkeys(item.strip() for item in value.split(",") if item.strip()))
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     value = _required(env, name).lower()
     if value not in choices:
@@ -95,21 +105,24 @@ def _int(env: Mapping[str, str], name: str, minimum: int = 0) -> int:
 @dataclass(frozen=True)
 class AuthSettings:
     mode: str
-    issuer: str | None
-    audience: str | None
+    issuers: tuple[str, ...]
+    audiences: tuple[str, ...]
     jwks_url: str | None
     local_key_dir: Path
 
-    def require_entra(self) -> tuple[str, str, str]:
-        """Issuer, audience and JWKS URL, which Entra mode cannot do without."""
+    def require_entra(self) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """Issuers, audiences and JWKS URL, which Entra mode cannot do without."""
         for name, value in (
-            ("AUTH_ISSUER", self.issuer),
-            ("AUTH_AUDIENCE", self.audience),
+            ("AUTH_ISSUER", self.issuers),
+            ("AUTH_AUDIENCE", self.audiences),
             ("AUTH_JWKS_URL", self.jwks_url),
         ):
             if not value:
                 raise SettingsError(name, "is required when AUTH_MODE is entra")
-        return self.issuer, self.audience, self.jwks_url  # type: ignore[return-value]
+        if not (self.jwks_url or "").startswith("https://"):
+            # Keys fetched in the clear could be swapped for an attacker's on the way.
+            raise SettingsError("AUTH_JWKS_URL", "must be an https:// URL")
+        return self.issuers, self.audiences, self.jwks_url  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -155,8 +168,8 @@ class Settings:
             ),
             auth=AuthSettings(
                 mode=_choice(env, "AUTH_MODE", AUTH_MODES),
-                issuer=_read(env, "AUTH_ISSUER"),
-                audience=_read(env, "AUTH_AUDIENCE"),
+                issuers=_list(env, "AUTH_ISSUER"),
+                audiences=_list(env, "AUTH_AUDIENCE"),
                 jwks_url=_read(env, "AUTH_JWKS_URL"),
                 local_key_dir=Path(_required(env, "AUTH_LOCAL_KEY_DIR")),
             ),

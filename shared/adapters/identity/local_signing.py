@@ -16,6 +16,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from shared.domain.identity import POS_SCOPE
+
 LOCAL_ISSUER = "https://login.local.clienteling/v2.0"
 LOCAL_AUDIENCE = "api://clienteling-local"
 PRIVATE_KEY_FILE = "signing-key.pem"
@@ -60,11 +62,13 @@ class LocalSigningKey:
         object_id: str,
         name: str | None = None,
         roles: list[str] | None = None,
+        scope: str | None = POS_SCOPE,
         issuer: str = LOCAL_ISSUER,
         audience: str = LOCAL_AUDIENCE,
         lifetime: dt.timedelta = dt.timedelta(hours=12),
         extra: dict | None = None,
     ) -> str:
+        """A delegated token (scp) as a POS signs its user in; scope=None: an app-only token."""
         now = dt.datetime.now(dt.UTC)
         claims = {
             "iss": issuer,
@@ -74,6 +78,7 @@ class LocalSigningKey:
             "nbf": int(now.timestamp()),
             "exp": int((now + lifetime).timestamp()),
             **({"name": name} if name else {}),
+            **({"scp": scope} if scope else {}),
             **({"roles": roles} if roles else {}),
             **(extra or {}),
         }

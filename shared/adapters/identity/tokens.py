@@ -1,75 +1,32 @@
-"""Validate bearer JWTs: signature by JWKS, issuer, audience, expiry; map to an Identity."""
+"""Validate bearer JWTs: signature by JWKS, issuer, audience, expiry; map to an Identity.
+
+Which claims authorize what (scp, roles) is a domain rule: shared/domain/identity.py. Which
+`iss` and `aud` values Entra ID writes: shared/adapters/identity/entra.py.
+"""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import jwt
-from jwt import PyJWKClient, PyJWKClientConnectionError, PyJWKClientError
 
-from shared.domain.errors import DependencyUnavailable, Unauthenticated
-from shared.domain.identity import Identity
+from shared.adapters.identity.signing_keys import SigningKeys
+from shared.domain.errors import Unauthenticated
+from shared.domain.identity import Identity, identity_from_claims
 
 LEEWAY_SECONDS = 60
 ALGORITHMS = ["RS256"]  # never "none", never HMAC: the public key must not verify a forgery
 
 
-class SigningKeys(Protocol):
-    def key_for(self, kid: str | None) -> Any:
-        """The public key for this key id; Unauthenticated if there is none."""
-        ...
-
-
-class JwksUrlKeys:
-    """The tenant's JWKS, cached; an unknown kid triggers one refetch (key rollover)."""
-
-    def __init__(self, url: str, timeout_seconds: int = 5) -> None:
-        self._client = PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=timeout_seconds)
-
-    def key_for(self, kid: str | None) -> Any:
-        if not kid:
-            raise Unauthenticated("the token has no key id (kid)")
-        try:
-            return self._client.get_signing_key(kid).key
-        except PyJWKClientConnectionError:
-            raise DependencyUnavailable(
-                "the identity provider's signing keys cannot be fetched"
-            ) from None
-        except PyJWKClientError:
-            raise Unauthenticated("the token was signed with an unknown key") from None
-
-
-class JwksFileKeys:
-    """A JWKS document on disk (the local host's signing key), reread when a kid is unknown."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._keys: dict[str, Any] = {}
-
-    def _load(self) -> None:
-        try:
-            document = json.loads(self._path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise Unauthenticated("no local signing key exists yet; start the local host") from None
-        self._keys = {
-            k["kid"]: jwt.PyJWK.from_dict(k).key for k in document.get("keys", []) if "kid" in k
-        }
-
-    def key_for(self, kid: str | None) -> Any:
-        if kid not in self._keys:
-            self._load()
-        if kid not in self._keys:
-            raise Unauthenticated("the token was signed with an unknown key")
-        return self._keys[kid]
-
-
 class TokenValidator:
-    def __init__(self, keys: SigningKeys, issuer: str, audience: str) -> None:
+    def __init__(
+        self, keys: SigningKeys, issuers: tuple[str, ...], audiences: tuple[str, ...]
+    ) -> None:
+        if not issuers or not audiences:
+            raise ValueError("a token validator needs at least one issuer and one audience")
         self._keys = keys
-        self._issuer = issuer
-        self._audience = audience
+        self._issuers = list(issuers)
+        self._audiences = list(audiences)
 
     def identity(self, authorization: str | None) -> Identity:
         token = _bearer(authorization)
@@ -79,18 +36,22 @@ class TokenValidator:
             raise Unauthenticated("the bearer token is not a JWT") from None
         if header.get("alg") not in ALGORITHMS:
             raise Unauthenticated("the token's signing algorithm is not accepted")
-        key = self._keys.key_for(header.get("kid"))
+        kid = header.get("kid")
+        key = self._keys.key_for(kid if isinstance(kid, str) else None)
         claims = self._decode(token, key)
-        oid = claims.get("oid")
-        if not isinstance(oid, str) or not oid:
-            raise Unauthenticated("the token has no oid claim")
-        roles = claims.get("roles") or []
-        return Identity(
-            object_id=oid,
-            roles=frozenset(r for r in roles if isinstance(r, str)),
-            name=claims.get("name") if isinstance(claims.get("name"), str) else None,
-            claims=claims,
-        )
+        self._check_issuer_and_audience(claims)
+        return identity_from_claims(claims)
+
+    def _check_issuer_and_audience(self, claims: dict[str, Any]) -> None:
+        """Exact matches, whatever the PyJWT version (2.10.0 matched issuers as substrings)."""
+        if claims.get("iss") not in self._issuers:
+            raise Unauthenticated("the token is from another issuer")
+        aud = claims.get("aud")
+        audiences = [aud] if isinstance(aud, str) else aud
+        if not isinstance(audiences, list) or not any(
+            isinstance(a, str) and a in self._audiences for a in audiences
+        ):
+            raise Unauthenticated("the token is for another audience")
 
     def _decode(self, token: str, key: Any) -> dict[str, Any]:
         try:
@@ -98,8 +59,10 @@ class TokenValidator:
                 token,
                 key,
                 algorithms=ALGORITHMS,
-                audience=self._audience,
-                issuer=self._issuer,
+                # Any one of these aud and iss values is accepted; both are checked again by
+                # _check_issuer_and_audience.
+                audience=self._audiences,
+                issuer=self._issuers,
                 leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iss", "aud"]},
             )
