@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
     route="health",
     method="GET",
     access=Access.PUBLIC,
-    summary="Is the service up and its storage reachable?",
+    summary="Is the service up, its storage reachable and its settings usable?",
     tag="operations",
     response_model=Health,
 )
@@ -32,8 +32,15 @@ def health(request: ApiRequest) -> ApiResponse:
     except Exception:  # health must answer whatever the storage does
         log.exception("health check: storage unreachable")
         storage = "unreachable"
-    status = "ok" if storage == "ok" else "degraded"
-    body = Health(status=status, version=app.settings.app_version, storage=storage)
+    # Names only: the value of an unusable setting may be a secret's first characters.
+    missing = [app.continuation.problem.setting] if app.continuation.problem else []
+    status = "ok" if storage == "ok" and not missing else "degraded"
+    body = Health(
+        status=status,
+        version=app.settings.app_version,
+        storage=storage,
+        missing_settings=missing,
+    )
     return ApiResponse(body, status=200 if status == "ok" else 503)
 
 

@@ -12,9 +12,16 @@ from shared.domain.model_base import DomainModel
 
 
 class Health(DomainModel):
-    status: str = Field(description="ok, or degraded when storage cannot be reached")
+    status: str = Field(
+        description="ok, or degraded when storage cannot be reached or a setting is unusable"
+    )
     version: str
     storage: str
+    missing_settings: list[str] = Field(
+        default_factory=list,
+        description="app settings (names only) without a usable value; routes needing them"
+        " answer 503 configuration-missing",
+    )
 
 
 class AttributeGroupResource(AttributeGroup):

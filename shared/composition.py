@@ -6,7 +6,7 @@ are created once and reused across invocations. Tests call reset_services().
 
 from __future__ import annotations
 
-import secrets
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -16,9 +16,10 @@ from shared.adapters.identity.entra import accepted_audiences, accepted_issuers
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
 from shared.adapters.identity.signing_keys import JwksFileKeys, JwksUrlKeys
 from shared.adapters.identity.tokens import TokenValidator
+from shared.domain.errors import SettingUnavailable
 from shared.insights.client import InsightsClient
 from shared.insights.settings import InsightsSettings, InsightsTuning
-from shared.paging import ContinuationCodec
+from shared.paging import ContinuationCodec, key_material, new_key_setting
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Storage
 from shared.secrets.factory import secret_resolver_from_settings
@@ -38,7 +39,9 @@ from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
 from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
-from shared.settings import Settings, SettingsError, get_settings
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -89,16 +92,27 @@ def build_token_validator(settings: Settings, clock: Clock | None = None) -> Tok
 
 
 def continuation_key(settings: Settings) -> bytes:
-    """The token key from settings; locally, a random one kept under .local/ across restarts."""
-    if settings.continuation_token_key:
-        return settings.continuation_token_key.encode("utf-8")
-    if settings.auth.mode != "local":
-        raise SettingsError("CONTINUATION_TOKEN_KEY", "is required outside local mode")
+    """The token key material from settings; locally, a random one kept under .local/ across
+    restarts. SettingUnavailable when the setting holds no usable key (see paging.key_material).
+    """
+    if settings.continuation_token_key or settings.auth.mode != "local":
+        return key_material(settings.continuation_token_key)
     path = Path(settings.local_state_dir) / "continuation-token.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip().encode("utf-8")
+        path.write_text(new_key_setting())
+    return key_material(path.read_text())
+
+
+def build_continuation(settings: Settings) -> ContinuationCodec:
+    """The token codec; without a usable key, one that fails closed on the routes that page
+    (503 configuration-missing) while every other route keeps working."""
+    try:
+        return ContinuationCodec(continuation_key(settings))
+    except SettingUnavailable as problem:
+        # The setting's name and what is wrong with it, never its value.
+        log.error("continuation tokens unavailable: %s", problem.detail)
+        return ContinuationCodec.unavailable(problem)
 
 
 def build_card_measures(
@@ -131,7 +145,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     headquarters = HeadquartersService(storage.headquarters)
     secrets = secret_resolver_from_settings(settings.raw)
     tls_verify = settings.get("OUTBOUND_TLS_CA_BUNDLE") or True
-    continuation = ContinuationCodec(continuation_key(settings))
+    continuation = build_continuation(settings)
     card_measures = build_card_measures(settings, published, secrets, clock)
     contexts = ClientelingContexts(published, card_measures)
     return Services(

@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from shared.retry_after import retry_after_seconds
+
 logger = logging.getLogger(__name__)
 
 _RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -82,7 +84,5 @@ class JsonPoster:
 
 
 def _retry_after(response: requests.Response, default: float, cap: float) -> float:
-    try:
-        return min(float(response.headers.get("Retry-After", "")), cap)
-    except ValueError:
-        return default
+    asked = retry_after_seconds(response.headers.get("Retry-After"))
+    return default if asked is None else min(asked, cap)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from shared.alerts.channels import AlertChannel
@@ -27,10 +27,13 @@ class AlertDispatcher:
     def channel_names(self) -> tuple[str, ...]:
         return tuple(channel.name for channel in self._channels)
 
-    def dispatch(self, alert: Alert) -> DeliveryReport:
+    def dispatch(self, alert: Alert, only: Collection[str] | None = None) -> DeliveryReport:
+        """Send `alert` to every channel, or to the channels named in `only`."""
         delivered: list[str] = []
         failed: dict[str, str] = {}
         for channel in self._channels:
+            if only is not None and channel.name not in only:
+                continue
             try:
                 channel.send(alert)
             except DeliveryFailed as error:

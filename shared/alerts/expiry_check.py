@@ -2,8 +2,9 @@
 
 Every run emits one structured event per secret (shared/telemetry): `secret-expiry-finding` for
 an actionable finding, which an Azure Monitor alert rule also counts, so a broken channel
-configuration still pages someone; `secret-expiry-status` for the rest. Alert state is saved
-only after at least one channel took the alert; if all fail, the next run tries again.
+configuration still pages someone; `secret-expiry-status` for the rest. Alert state is kept per
+channel and saved for the channels that took the alert (or resolve): a channel that failed is
+sent it again on the next run, and the channels that delivered are not repeated.
 """
 
 from __future__ import annotations
@@ -103,20 +104,22 @@ class SecretExpiryCheck:
         for usage in self._usages:
             now = self._clock()
             key = usage.reference.key
-            decision = decide(
-                self._condition(usage.reference), now, self._thresholds, self._store.load(key)
-            )
-            findings[decision.finding.code] += 1
-            _log_finding(usage, decision)
-            if not (decision.alert or decision.resolve) or decision.next_state is None:
+            condition = self._condition(usage.reference)
+            # The secret's finding, whatever each channel was sent before.
+            current = decide(condition, now, self._thresholds, None)
+            findings[current.finding.code] += 1
+            _log_finding(usage, current)
+            decision, channels = self._due(key, condition, now)
+            if decision is None or decision.next_state is None:
                 continue
             alert = compose_alert(
                 usage, decision, now, cache_seconds=self._cache_seconds, source=self._source
             )
-            report = self._dispatcher.dispatch(alert)
+            report = self._dispatcher.dispatch(alert, only=channels)
             failures.update(report.failed.keys())
+            for channel in report.delivered:
+                self._store.save(key, channel, decision.next_state)
             if report.delivered:
-                self._store.save(key, decision.next_state)
                 sent += decision.alert
                 resolved += decision.resolve
         return ExpiryCheckSummary(
@@ -126,6 +129,22 @@ class SecretExpiryCheck:
             resolved_sent=resolved,
             delivery_failures=dict(failures),
         )
+
+    def _due(
+        self, key: str, condition: SecretCondition, now: datetime
+    ) -> tuple[ExpiryDecision | None, list[str]]:
+        """What to send and the channels it is due to, each judged by what it was last sent.
+        Those channels agree on what: the finding is the secret's, so it is an alert of that
+        finding for every channel that has not had it, or a resolve for every channel that
+        had an alert."""
+        due: ExpiryDecision | None = None
+        channels: list[str] = []
+        for channel in self._dispatcher.channel_names:
+            decision = decide(condition, now, self._thresholds, self._store.load(key, channel))
+            if (decision.alert or decision.resolve) and decision.next_state is not None:
+                due = decision
+                channels.append(channel)
+        return due, channels
 
     def _condition(self, ref: SecretReference) -> SecretCondition:
         try:

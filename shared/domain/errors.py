@@ -132,6 +132,24 @@ class ConfigurationMissing(ClientelingError):
     status = 409
 
 
+class SettingUnavailable(ClientelingError):
+    """An app setting a route needs has no usable value yet (say, a Key Vault reference the
+    platform could not resolve): the route fails closed rather than run without it. Same
+    problem type as missing headquarters data, but an operator's to fix, so a 503."""
+
+    slug = "configuration-missing"
+    title = "Configuration missing"
+    status = 503
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(
+            f"app setting {setting} is not usable ({reason}); operators: see docs/operations.md",
+            setting=setting,
+        )
+        self.setting = setting
+        self.reason = reason
+
+
 def all_error_types() -> list[type[ClientelingError]]:
     """Every error class, for the documentation of problem types."""
     found: list[type[ClientelingError]] = []

@@ -6,14 +6,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 from shared.insights.errors import InsightsUnavailable
+from shared.retry_after import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -98,27 +97,13 @@ class InsightsHttp:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait_before_retry(self, response: requests.Response, attempt: int) -> float | None:
-        asked = _retry_after_seconds(response.headers.get("Retry-After"))
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
         if asked is None:
             return min(
                 self._retry.backoff_seconds * 2 ** (attempt - 1), self._retry.max_wait_seconds
             )
         # Retrying sooner than asked would only add load; give up and let the breaker count it.
         return asked if asked <= self._retry.max_wait_seconds else None
-
-
-def _retry_after_seconds(header: str | None) -> float | None:
-    if not header:
-        return None
-    try:
-        return max(0.0, float(header))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -1,5 +1,5 @@
 """Keyset positions inside continuation tokens: the last (sort name, customer id) a page
-returned. The token codec signs them; this reads and writes the position itself."""
+returned. The token codec encrypts them; this reads and writes the position itself."""
 
 from __future__ import annotations
 

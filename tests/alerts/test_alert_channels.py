@@ -227,6 +227,28 @@ def test_a_server_error_is_retried_with_backoff_until_delivered(
     assert sleeps == [0.5, 1.0]
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [
+        ("-5", 0.5),  # not delay-seconds: our own backoff
+        ("nan", 0.5),
+        ("soon", 0.5),
+        ("9" * 5000, 2.0),  # huge: our cap
+        ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0),  # in the past: now
+        ("Sun, 06 Nov 1994 08:49:37 -0000", 0.0),
+    ],
+)
+def test_any_retry_after_is_a_wait_the_delivery_can_sleep(
+    receivers: FakeAlertReceivers, poster: JsonPoster, sleeps, retry_after: str, wait: float
+) -> None:
+    receivers.server.enqueue(FakeResponse(429, {}, {"Retry-After": retry_after}), WEBHOOK_PATH)
+
+    WebhookChannel(receivers.url(WEBHOOK_PATH), poster).send(warning_alert())
+
+    assert len(receivers.bodies(WEBHOOK_PATH)) == 2
+    assert sleeps == [wait]
+
+
 def test_retries_are_bounded(receivers: FakeAlertReceivers, poster: JsonPoster, sleeps) -> None:
     for _ in range(5):
         receivers.server.enqueue(FakeResponse(502, {}), SLACK_PATH)

@@ -172,6 +172,66 @@ def test_an_alert_no_channel_took_is_tried_again_on_the_next_run(
     assert (retried.alerts_sent, retried.delivery_failures) == (1, {})
 
 
+def test_a_channel_that_failed_is_retried_on_the_next_run_and_only_that_one(
+    make_check, key_vault: FakeKeyVault, receivers: FakeAlertReceivers
+) -> None:
+    store_secret(key_vault, days=6)
+    for _ in range(3):  # every attempt of the first run
+        receivers.server.enqueue(FakeResponse(503, {}), WEBHOOK_PATH)
+    check = make_check()
+
+    first = check.run()  # PagerDuty takes it, the webhook does not
+    second = check.run()
+    third = check.run()
+
+    assert (first.alerts_sent, first.delivery_failures) == (1, {"webhook": 1})
+    assert (second.alerts_sent, second.delivery_failures) == (1, {})
+    assert (third.alerts_sent, third.delivery_failures) == (0, {})
+    # Three refused attempts in the first run, one delivery in the second, none after.
+    assert [b["finding"] for b in receivers.bodies(WEBHOOK_PATH)] == ["threshold-7"] * 4
+    assert events(receivers) == [("trigger", "error")]  # PagerDuty was not paged twice
+
+
+def test_a_resolve_a_channel_missed_is_sent_to_it_on_the_next_run(
+    make_check, key_vault: FakeKeyVault, receivers: FakeAlertReceivers, clock: UtcClock
+) -> None:
+    store_secret(key_vault, days=5)
+    check = make_check()
+    check.run()
+    store_secret(key_vault, days=400)  # rotated
+    clock.advance(hours=1)
+    for _ in range(3):
+        receivers.server.enqueue(FakeResponse(503, {}), PAGERDUTY_PATH)
+
+    missed = check.run()  # the webhook takes the resolve, PagerDuty does not
+    retried = check.run()
+    settled = check.run()
+
+    assert (missed.resolved_sent, missed.delivery_failures) == (1, {"pagerduty": 1})
+    assert (retried.resolved_sent, retried.delivery_failures) == (1, {})
+    assert (settled.resolved_sent, settled.alerts_sent) == (0, 0)
+    # PagerDuty: the trigger, three refused resolves, then the resolve it took.
+    assert events(receivers) == [("trigger", "error")] + [("resolve", "-")] * 4
+    assert [b["action"] for b in receivers.bodies(WEBHOOK_PATH)] == ["trigger", "resolve"]
+
+
+def test_a_channel_that_never_had_the_alert_gets_no_resolve(
+    make_check, key_vault: FakeKeyVault, receivers: FakeAlertReceivers, clock: UtcClock
+) -> None:
+    store_secret(key_vault, days=5)
+    for _ in range(3):
+        receivers.server.enqueue(FakeResponse(503, {}), PAGERDUTY_PATH)
+    check = make_check()
+    check.run()  # only the webhook takes the alert
+    store_secret(key_vault, days=400)  # rotated before PagerDuty was retried
+
+    summary = check.run()
+
+    assert (summary.resolved_sent, summary.alerts_sent) == (1, 0)
+    assert events(receivers) == [("trigger", "error")] * 3  # the refused attempts only
+    assert [b["action"] for b in receivers.bodies(WEBHOOK_PATH)] == ["trigger", "resolve"]
+
+
 def test_one_structured_record_per_finding_and_no_secret_in_any_log(
     make_check, key_vault: FakeKeyVault, caplog: pytest.LogCaptureFixture
 ) -> None:

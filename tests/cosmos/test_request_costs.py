@@ -238,10 +238,20 @@ def test_customer_records_cost_one_request_per_page_and_per_write(
         ),
         (
             "alert state save",
-            lambda: store.alert_state.save("kv/secret", AlertState("healthy", NOW)),
+            lambda: store.alert_state.save("kv/secret", "teams", AlertState("healthy", NOW)),
             {"operations upsert": 1},
         ),
-        ("alert state load", lambda: store.alert_state.load("kv/secret"), {"operations read": 1}),
+        (
+            "alert state load",
+            lambda: store.alert_state.load("kv/secret", "teams"),
+            {"operations read": 1},
+        ),
+        (
+            # A channel without state of its own also reads the per-secret state of old.
+            "alert state load, channel never sent",
+            lambda: store.alert_state.load("kv/secret", "slack"),
+            {"operations read": 2},
+        ),
     ]
     measured = {name: dict(cost(local_server, db, action)) for name, action, _ in expected}
     assert measured == {name: counts for name, _, counts in expected}

@@ -152,6 +152,29 @@ def test_a_retry_after_beyond_the_cap_is_not_waited_for(
     assert len(platform.data_requests()) == 1
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [
+        ("-5", 0.05),  # not delay-seconds: our own backoff
+        ("nan", 0.05),
+        ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0),  # in the past: now
+        ("Sun, 06 Nov 1994 08:49:37 -0000", 0.0),  # a date without a zone
+    ],
+)
+def test_any_retry_after_is_a_wait_or_our_own_backoff(
+    make_client, platform: FakeCustomerInsights, sleeps, retry_after: str, wait: float
+) -> None:
+    platform.add("C-1", "ci-1", ChurnRisk=0.1)
+    platform.server.enqueue(
+        FakeResponse(429, {"error": {}}, {"Retry-After": retry_after}), "profiles"
+    )
+
+    result = make_client().measures_for(["C-1"])
+
+    assert result["C-1"].status == "ok"
+    assert sleeps == [wait]
+
+
 def test_retries_stop_after_the_configured_attempts(
     make_client, platform: FakeCustomerInsights, sleeps
 ) -> None:

@@ -19,7 +19,7 @@ def test_tokens_round_trip_within_their_scope() -> None:
     [
         lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
         lambda t: "e30" + t[3:],
-        lambda t: t.replace(".", ""),
+        lambda t: t[:-1],
         lambda t: "x" * 5000,
         lambda t: "!!!.???",
     ],
