@@ -206,6 +206,10 @@ def _is_loopback(host: str) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog (socketserver's default is 5): connections the kernel accepts before
+    # serve_forever takes them. A burst of POS terminals opening at once overflowed 5, and the
+    # overflow waited a second for a retried handshake or was reset. Linux caps it at somaxconn.
+    request_queue_size = 512
 
     def __init__(self, address: tuple[str, int], local_host: LocalHost) -> None:
         self.local_host = local_host
