@@ -277,7 +277,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
-        if len(self.requestline.split()) == 2:  # "GET /path": HTTP/0.9, as Kestrel refuses it
+        if len(self.requestline.split()) == 2:  # "GET /path": HTTP/0.9, answers without status
             self.send_error(HTTPStatus.BAD_REQUEST)
             return False
         return True
