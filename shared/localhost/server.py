@@ -17,6 +17,7 @@ import threading
 import time
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import unquote
@@ -26,7 +27,13 @@ import azure.functions as func
 from shared.localhost.function_catalog import FunctionCatalog, HttpFunction, catalog_functions
 from shared.localhost.http_conversion import WireResponse, build_request, encode_response
 from shared.localhost.invocation import invoke
-from shared.localhost.problems import internal_error, method_not_allowed, not_found, problem
+from shared.localhost.problems import (
+    internal_error,
+    method_not_allowed,
+    not_found,
+    problem,
+    refusal,
+)
 from shared.localhost.routing import (
     Route,
     RouteTable,
@@ -42,6 +49,10 @@ logger = logging.getLogger("localhost")
 MAX_BODY_BYTES = 100 * 1024 * 1024
 _ADMIN_PREFIX = "/admin/functions/"
 _NO_BODY_STATUSES = {204, 304}
+# After refusing a request whose rest is still arriving, read (and drop) that much of it before
+# closing: closing a socket with unread input sends a reset, and the caller may lose the answer.
+_DRAIN_SECONDS = 2.0
+_DRAIN_BYTES = 4 * 1024 * 1024
 
 
 class LocalHost:
@@ -195,6 +206,10 @@ def _is_loopback(host: str) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog (socketserver's default is 5): connections the kernel accepts before
+    # serve_forever takes them. A burst of POS terminals opening at once overflowed 5, and the
+    # overflow waited a second for a retried handshake or was reset. Linux caps it at somaxconn.
+    request_queue_size = 512
 
     def __init__(self, address: tuple[str, int], local_host: LocalHost) -> None:
         self.local_host = local_host
@@ -237,6 +252,9 @@ class _BadRequestBody(Exception):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # A request line without a version is HTTP/0.9, refused below; with this default, every
+    # refusal (of that and of lines it cannot read) goes out with a status line and headers.
+    default_request_version = "HTTP/1.0"
     server_version = "clienteling-localhost"
     timeout = 120  # seconds an idle keep-alive connection is kept
     # Headers and body go out in separate writes; without this, Nagle's algorithm and the
@@ -255,6 +273,37 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if name.startswith("do_"):
             return self._serve
         raise AttributeError(name)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if len(self.requestline.split()) == 2:  # "GET /path": HTTP/0.9, answers without status
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals, as problem documents like every other answer."""
+        self.close_connection = True
+        response = refusal(code)
+        # The request line is not logged: it may be 64 KB, and its query may hold personal data.
+        logger.info("%s -> - %d", self.command or "-", code)
+        self._write(response)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Read what the caller is still sending, so that it gets the answer, then close."""
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)  # the answer is complete
+            self.connection.settimeout(_DRAIN_SECONDS)
+            deadline = time.monotonic() + _DRAIN_SECONDS
+            drained = 0
+            while drained < _DRAIN_BYTES and time.monotonic() < deadline:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
 
     def log_message(self, format: str, *args: object) -> None:
         # One line per request is logged by _serve; keep http.server's own lines at debug level.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -14,6 +15,10 @@ from shared.domain.errors import DependencyUnavailable
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
+# Connections kept open for the next thread once their thread ends; the rest are closed. A
+# connection holds two open files (database and WAL), and the local host starts a thread per
+# HTTP connection, so keeping every thread's connection would exhaust the open-file limit.
+IDLE_CONNECTIONS = 4
 
 
 def _begin(conn: sqlite3.Connection, statement: str) -> None:
@@ -57,8 +62,31 @@ def migration_files() -> list[tuple[int, Path]]:
     return found
 
 
+class _Held:
+    """A thread's connection and how deep its transaction nests; dropped with the thread."""
+
+    __slots__ = ("__weakref__", "conn", "depth")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.depth = 0
+
+
+def _hand_back(database: weakref.ref[SqliteDatabase], conn: sqlite3.Connection) -> None:
+    owner = database()
+    if owner is None:
+        with suppress(sqlite3.Error):
+            conn.close()
+    else:
+        owner._hand_back(conn)
+
+
 class SqliteDatabase:
-    """A database file shared by threads; each thread gets its own connection."""
+    """A database file shared by threads; each thread holds its own connection while it lives.
+
+    When a thread ends its locals are dropped, and with them its connection is handed back: a
+    few are kept for the next thread (which saves opening one per request), the rest closed.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
@@ -66,22 +94,53 @@ class SqliteDatabase:
         self._migrated = False
         self._migrate_lock = threading.Lock()
         self._wal_lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
+        # Every connection open now (held by a thread or idle), so close() reaches them all.
+        # Reentrant: a thread's locals may be dropped, handing a connection back, while this
+        # thread holds the lock (close() replacing the locals, or a garbage collection).
+        self._connections: set[sqlite3.Connection] = set()
+        self._idle: list[sqlite3.Connection] = []
+        self._connections_lock = threading.RLock()
         # One writer at a time in this process, queued here rather than in SQLite's busy
         # handler: that handler polls with growing sleeps, so under many concurrent writers
         # one of them could lose every race and wait past the busy timeout (a 503).
         self._write_lock = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._open()
-            self._local.conn = conn
-            self._local.depth = 0
+        return self._held().conn
+
+    def _held(self) -> _Held:
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is None:
+            held = _Held(self._lend())
+            # Runs when the thread ends (its locals go) or close() drops every thread's locals;
+            # not at interpreter exit, where a daemon thread may still be using the connection.
+            finalizer = weakref.finalize(held, _hand_back, weakref.ref(self), held.conn)
+            finalizer.atexit = False
+            self._local.held = held
         if not self._migrated:
-            self._migrate(conn)
-        return conn
+            self._migrate(held.conn)
+        return held
+
+    def _lend(self) -> sqlite3.Connection:
+        with self._connections_lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._open()
+
+    def _hand_back(self, conn: sqlite3.Connection) -> None:
+        with self._connections_lock:
+            keep = conn in self._connections and len(self._idle) < IDLE_CONNECTIONS
+            if keep:
+                try:
+                    _rollback(conn)  # a thread that ended inside a transaction left it open
+                except sqlite3.Error:
+                    keep = False
+            if keep:
+                self._idle.append(conn)
+                return
+            self._connections.discard(conn)
+        with suppress(sqlite3.Error):
+            conn.close()
 
     def _open(self) -> sqlite3.Connection:
         if self.path != ":memory:":
@@ -98,7 +157,7 @@ class SqliteDatabase:
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("PRAGMA cache_size=-65536")
         with self._connections_lock:
-            self._connections.append(conn)
+            self._connections.add(conn)
         return conn
 
     def _use_wal(self, conn: sqlite3.Connection) -> None:
@@ -155,19 +214,20 @@ class SqliteDatabase:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE); nested calls join the outer one."""
-        conn = self.connection()
-        if self._local.depth:
-            self._local.depth += 1
+        held = self._held()
+        conn = held.conn
+        if held.depth:
+            held.depth += 1
             try:
                 yield conn
             finally:
-                self._local.depth -= 1
+                held.depth -= 1
             return
         if not self._write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
             raise DependencyUnavailable("the database is busy with other writes; try again")
         try:
             _begin(conn, "BEGIN IMMEDIATE")
-            self._local.depth = 1
+            held.depth = 1
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -178,25 +238,26 @@ class SqliteDatabase:
                 _rollback(conn)
                 raise
             finally:
-                self._local.depth = 0
+                held.depth = 0
         finally:
             self._write_lock.release()
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every query inside sees one consistent state."""
-        conn = self.connection()
-        if self._local.depth:
+        held = self._held()
+        conn = held.conn
+        if held.depth:
             yield conn
             return
         _begin(conn, "BEGIN")
-        self._local.depth = 1
+        held.depth = 1
         try:
             yield conn
         except sqlite3.OperationalError as error:
             raise as_unavailable(error) or error from error
         finally:
-            self._local.depth = 0
+            held.depth = 0
             conn.execute("COMMIT")
 
     def next_counter(self, conn: sqlite3.Connection, name: str) -> int:
@@ -210,9 +271,13 @@ class SqliteDatabase:
         return int(row[0])
 
     def close(self) -> None:
+        """Close every connection; threads that carry on get new ones."""
         with self._connections_lock:
-            for conn in self._connections:
-                with suppress(sqlite3.Error):
-                    conn.close()
+            connections = list(self._connections)
             self._connections.clear()
+            self._idle.clear()
+        for conn in connections:
+            with suppress(sqlite3.Error):
+                conn.close()
+        # Dropping the old locals hands their connections back, which finds them closed.
         self._local = threading.local()
