@@ -14,7 +14,8 @@ import hmac
 import json
 from typing import Any
 
-from shared.domain.errors import InvalidContinuationToken, ValidationFailed
+from shared.domain.errors import InvalidContinuationToken
+from shared.domain.query_values import whole_number
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -22,13 +23,7 @@ MAX_TOKEN_LENGTH = 4096
 
 
 def page_size(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise ValidationFailed.single(
-            "pageSize", f"must be a whole number from 1 to {MAX_PAGE_SIZE}"
-        )
-    return int(raw)
+    return whole_number(raw, "pageSize", 1, MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE)
 
 
 def _b64(data: bytes) -> str:

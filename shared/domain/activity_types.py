@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from shared.domain.model_base import DomainModel, Name
+from shared.domain.model_base import DomainModel, MultiLineText, Name
 
 
 class ActivityType(DomainModel):
     name: Name
-    description: Annotated[str, StringConstraints(max_length=500)] = ""
+    description: Annotated[MultiLineText, StringConstraints(max_length=500)] = ""
     active: bool = True

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.alias_generators import to_camel
+
+from shared.domain.dates import checked_date
+from shared.domain.text import checked_text
 
 
 class DomainModel(BaseModel):
@@ -31,7 +35,15 @@ Identifier = Annotated[
 LegalEntityId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", strip_whitespace=True)
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+# Texts shown on one line (names, labels, address parts): no control or bidi characters.
+OneLineText = Annotated[str, AfterValidator(checked_text)]
+# Texts that keep their layout (descriptions): tab and line breaks too, nothing else.
+MultiLineText = Annotated[str, AfterValidator(lambda text: checked_text(text, multiline=True))]
+Name = Annotated[
+    OneLineText, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)
+]
+# A calendar date we store (birthday, anniversary): within the years of shared/domain/dates.
+StoredDate = Annotated[dt.date, AfterValidator(checked_date)]
 
 
 def field_errors(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
