@@ -4,8 +4,9 @@ Every kind (stores, staff, permission sets, customers) goes through `ImportServi
 record that cannot be taken, for whatever is wrong with its values, is that record's
 rejection in the report; the others are written in chunks. If the body stops being JSON
 part-way, what came before is finished (the pending chunk written) and the answer is an
-`import-stopped` problem carrying the report and the index it stopped at: a caller always
-knows which records were written and can resend from there.
+`import-stopped` problem carrying the report and the index it stopped at; if the store
+refuses a chunk, its problem (503) carries the report too. A caller always knows which
+records were written and can resend from there.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from pydantic import ValidationError
 from shared.domain.attributes import AttributeGroup, validate_attribute_values
 from shared.domain.customers import Customer
 from shared.domain.distribution import SINGLETON_ID, Kind
-from shared.domain.errors import ImportStopped, MalformedRequest, NotFound, ValidationFailed
+from shared.domain.errors import (
+    ClientelingError,
+    ImportStopped,
+    MalformedRequest,
+    NotFound,
+    ValidationFailed,
+)
 from shared.domain.json_numbers import out_of_range_numbers
 from shared.domain.model_base import DomainModel, field_errors
 from shared.domain.organisation import PermissionSet, Staff, Store
@@ -78,6 +85,7 @@ class ImportService:
         report = ImportReport(kind)
         seen: set[str] = set()
         chunk: list[DomainModel] = []
+        chunk_start = 0  # index of the first record in `chunk`
         try:
             for index, record in records:
                 report.received += 1
@@ -87,9 +95,11 @@ class ImportService:
                     report.reject(index, shown_id, errors)
                     continue
                 report.accepted += 1
+                if not chunk:
+                    chunk_start = index
                 chunk.append(value)
                 if len(chunk) >= CHUNK_SIZE:
-                    report.written += rules.write(chunk)
+                    _write(rules, chunk, chunk_start, report)
                     chunk = []
         except MalformedRequest as broken:
             if report.received == 0:
@@ -97,14 +107,14 @@ class ImportService:
             # Finish what came before the break, so "every accepted record before `stoppedAt`
             # is written" holds and the caller can resend from that record on.
             if chunk:
-                report.written += rules.write(chunk)
+                _write(rules, chunk, chunk_start, report)
             raise ImportStopped(
                 f"{broken.detail}; the records before it were imported as the report says,"
                 " none from it on",
                 report={**report.to_json(), "stoppedAt": report.received},
             ) from None
         if chunk:
-            report.written += rules.write(chunk)
+            _write(rules, chunk, chunk_start, report)
         return report
 
     def _validate_record(
@@ -237,6 +247,19 @@ class ImportService:
         group_id = ClientelingParameters.model_validate(stored.body).attribute_group_id
         group = hq.get(legal_entity, Kind.ATTRIBUTE_GROUP, group_id) if group_id else None
         return AttributeGroup.model_validate(group.body) if group else None
+
+
+def _write(rules: _KindRules, chunk: list[Any], chunk_start: int, report: ImportReport) -> None:
+    """Write one chunk; if the store refuses it, the problem carries the report so far.
+
+    The refused chunk may be partly written, so `stoppedAt` is its first record: resending
+    from there is safe (upserts), and everything before it is written as reported.
+    """
+    try:
+        report.written += rules.write(chunk)
+    except ClientelingError as refused:
+        refused.extensions["report"] = {**report.to_json(), "stoppedAt": chunk_start}
+        raise
 
 
 def _snake(name: str) -> str:
