@@ -20,6 +20,7 @@ from functions.store_caller import store_staff
 from shared.domain.activities import ActivityDraft
 from shared.domain.errors import ValidationFailed
 from shared.domain.model_base import Identifier
+from shared.domain.query_values import switch
 from shared.services.activities import TimelineRequest
 
 bp = func.Blueprint()
@@ -48,14 +49,12 @@ def _timeline_request(request: ApiRequest) -> TimelineRequest:
             type_id = _identifier.validate_python(type_id)
         except ValidationError:
             raise ValidationFailed.single("activityTypeId", "is not an activity type id") from None
-    upcoming = (request.query_value("upcoming") or "false").lower()
-    if upcoming not in ("true", "false"):
-        raise ValidationFailed.single("upcoming", "must be true or false")
+    upcoming = switch(request.query_value("upcoming"), "upcoming", default=False)
     return TimelineRequest(
         activity_type_id=type_id,
         start_from=request.query_value("from"),
         start_before=request.query_value("to"),
-        upcoming=upcoming == "true",
+        upcoming=upcoming,
         page_size=request.page_size(),
         continuation_token=request.continuation_token(),
     )

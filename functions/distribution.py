@@ -12,11 +12,13 @@ from functions.schemas import DistributionRunBody, DistributionRunList
 from shared.composition import services
 from shared.domain.distribution import JOBS
 from shared.domain.errors import ValidationFailed
+from shared.domain.query_values import whole_number
 from shared.ports.distribution import DistributionRun
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
 TAG = "admin: distribution"
+MAX_RUNS = 200
 
 
 def _body(run: DistributionRun) -> DistributionRunBody:
@@ -60,16 +62,13 @@ def run_job(request: ApiRequest) -> DistributionRunBody:
         QueryParam("jobId", "only this job's runs", {"type": "string", "enum": sorted(JOBS)}),
         QueryParam(
             "limit",
-            "at most this many (1-200, default 50)",
-            {"type": "integer", "minimum": 1, "maximum": 200},
+            f"at most this many (1-{MAX_RUNS}, default 50)",
+            {"type": "integer", "minimum": 1, "maximum": MAX_RUNS},
         ),
     ),
 )
 def list_runs(request: ApiRequest) -> DistributionRunList:
-    raw_limit = request.query_value("limit") or "50"
-    limit = int(raw_limit) if raw_limit.isdigit() and 1 <= int(raw_limit) <= 200 else None
-    if limit is None:
-        raise ValidationFailed.single("limit", "must be a whole number from 1 to 200")
+    limit = whole_number(request.query_value("limit"), "limit", 1, MAX_RUNS, default=50)
     job_id = request.query_value("jobId")
     if job_id is not None and job_id not in JOBS:
         # A filter, not a resource: an unknown value is a bad request, not a missing page.

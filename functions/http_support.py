@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from functions.problems import SECURITY_HEADERS, error_response, problem_response
 from shared.composition import Services, services
+from shared.domain import json_numbers
 from shared.domain.access import StaffContext
 from shared.domain.errors import (
     ClientelingError,
@@ -165,11 +166,14 @@ class ApiRequest:
         """The body validated against `model`: 400 with per-field errors when it does not fit."""
         text = self.text_body()
         try:
-            parsed = json.loads(text, parse_constant=_reject_constant)
+            parsed = json_numbers.decoder.decode(text)
         except (ValueError, RecursionError):
             raise MalformedRequest("the body is not valid JSON") from None
         if not isinstance(parsed, dict):
             raise MalformedRequest("the body must be a JSON object")
+        out_of_range = json_numbers.out_of_range_numbers(parsed)
+        if out_of_range:
+            raise ValidationFailed(out_of_range)
         try:
             return model.model_validate_json(text, strict=True)
         except ValidationError as problem:
@@ -178,10 +182,6 @@ class ApiRequest:
     @property
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 @dataclass

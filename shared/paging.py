@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from shared.domain.errors import InvalidContinuationToken, SettingUnavailable, ValidationFailed
+from shared.domain.errors import InvalidContinuationToken, SettingUnavailable
+from shared.domain.query_values import whole_number
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -30,13 +31,7 @@ MAX_TOKEN_LENGTH = 4096
 
 
 def page_size(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise ValidationFailed.single(
-            "pageSize", f"must be a whole number from 1 to {MAX_PAGE_SIZE}"
-        )
-    return int(raw)
+    return whole_number(raw, "pageSize", 1, MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE)
 
 
 def _b64(data: bytes) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from shared.domain.activity_types import ActivityType
 from shared.domain.errors import InvalidContinuationToken, ValidationFailed
 from shared.domain.instants import instant_text, parse_instant
+from shared.domain.text import text_problem
 
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 4_000
@@ -69,12 +70,14 @@ class Activity:
     recorded_at: str
 
 
-def _text_problem(value: str | None, limit: int, required: bool) -> str | None:
+def _text_problem(
+    value: str | None, limit: int, required: bool, multiline: bool = True
+) -> str | None:
     if value is None or value.strip() == "":
         return "required" if required else None
     if len(value) > limit:
         return f"must be at most {limit:,} characters"
-    return None
+    return text_problem(value, multiline)
 
 
 def _optional(value: str | None) -> str | None:
@@ -100,7 +103,7 @@ def record_activity(
     activity_type = active_types.get(draft.activity_type_id)
     if activity_type is None:
         problem("activityTypeId", f"{draft.activity_type_id!r} is not an active activity type")
-    problem("subject", _text_problem(draft.subject, MAX_SUBJECT, required=True))
+    problem("subject", _text_problem(draft.subject, MAX_SUBJECT, required=True, multiline=False))
     problem("description", _text_problem(draft.description, MAX_DESCRIPTION, required=False))
     problem("purpose", _text_problem(draft.purpose, MAX_PURPOSE, required=False))
     problem("outcome", _text_problem(draft.outcome, MAX_OUTCOME, required=False))

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import StringConstraints
-
-from shared.domain.model_base import DomainModel, Name
+from shared.domain.model_base import DomainModel, Name, multi_line_text
 
 
 class ActivityType(DomainModel):
     name: Name
-    description: Annotated[str, StringConstraints(max_length=500)] = ""
+    description: multi_line_text(max_length=500) = ""
     active: bool = True

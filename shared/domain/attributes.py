@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
+from shared.domain.dates import parse_date
 from shared.domain.errors import ValidationFailed
-from shared.domain.model_base import DomainModel, Name
+from shared.domain.model_base import DomainModel, Name, one_line_text
+from shared.domain.text import checked_text
 
 MAX_TEXT_VALUE = 500
+# Integers beyond 2^53 lose digits in JavaScript clients and in Cosmos DB's JSON numbers.
+MAX_INTEGER = 2**53
+# Decimals are amounts and measures: beyond 10^15 a double no longer holds the cents.
+MAX_DECIMAL = 1e15
 
 # Attribute names appear in query strings (`refine=name:value`, `name.min`): keep them plain.
 AttributeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
@@ -34,8 +39,8 @@ class AttributeDefinition(DomainModel):
     name: AttributeName
     label: Name
     type: AttributeType
-    allowed_values: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] | None = (
-        Field(default=None, max_length=200)
+    allowed_values: list[one_line_text(min_length=1, max_length=100)] | None = Field(
+        default=None, max_length=200
     )
     refinable: bool = False
     display_order: int | None = Field(default=None, ge=1)
@@ -79,6 +84,8 @@ def coerce_attribute_value(definition: AttributeDefinition, raw: Any) -> Any:
     """The stored form of `raw` for this attribute, or ValueError saying what is wrong.
 
     None clears the value. Dates are stored as ISO strings, so they sort and compare as text.
+    Numbers are bounded before any conversion: a JSON number of 400 digits is a valid int in
+    Python, and `float()` of it raises OverflowError rather than ValueError.
     """
     if raw is None:
         return None
@@ -86,31 +93,28 @@ def coerce_attribute_value(definition: AttributeDefinition, raw: Any) -> Any:
     if kind is AttributeType.TEXT:
         if not isinstance(raw, str) or len(raw) > MAX_TEXT_VALUE:
             raise ValueError(f"must be text of at most {MAX_TEXT_VALUE} characters")
-        return raw.strip()
+        return checked_text(raw, multiline=True).strip()
     if kind is AttributeType.INTEGER:
-        if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > 2**53:
-            raise ValueError("must be a whole number")
+        if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > MAX_INTEGER:
+            raise ValueError("must be a whole number from -2^53 to 2^53")
         return raw
     if kind is AttributeType.DECIMAL:
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise ValueError("must be a number")
+        if (isinstance(raw, float) and not math.isfinite(raw)) or abs(raw) > MAX_DECIMAL:
+            raise ValueError(f"must be a number from {-MAX_DECIMAL:g} to {MAX_DECIMAL:g}")
         return float(raw)
     if kind is AttributeType.BOOLEAN:
         if not isinstance(raw, bool):
             raise ValueError("must be true or false")
         return raw
     if kind is AttributeType.DATE:
-        try:
-            return dt.date.fromisoformat(raw).isoformat() if isinstance(raw, str) else _bad_date()
-        except ValueError:
-            raise ValueError("must be a date like 2024-05-31") from None
+        if not isinstance(raw, str):
+            raise ValueError("must be a date like 2024-05-31")
+        return parse_date(raw).isoformat()
     if raw not in (definition.allowed_values or []):
         raise ValueError(f"must be one of: {', '.join(definition.allowed_values or [])}")
     return raw
-
-
-def _bad_date() -> str:
-    raise ValueError("not a date")
 
 
 def validate_attribute_values(

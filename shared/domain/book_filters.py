@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.domain.attributes import (
+    MAX_DECIMAL,
+    MAX_INTEGER,
     RANGE_TYPES,
     AttributeDefinition,
     AttributeGroup,
@@ -35,6 +36,7 @@ from shared.domain.attributes import (
 )
 from shared.domain.errors import ValidationFailed
 from shared.domain.important_dates import MAX_UPCOMING_DAYS, MonthDayRange, upcoming_ranges
+from shared.domain.query_values import decimal_number, whole_number_problem
 from shared.domain.text import fold
 
 MAX_SEARCH_LENGTH = 100
@@ -49,7 +51,6 @@ _ATTRIBUTE_NAME = r"[A-Za-z][A-Za-z0-9_]{0,39}"  # as AttributeName
 RANGE_PATTERN = rf"^({_ATTRIBUTE_NAME}):(.*?)\.\.(.*)$"
 _RANGE = re.compile(RANGE_PATTERN)
 _RANGE_PARAMETER = re.compile(rf"^(?P<name>{_ATTRIBUTE_NAME})\.(?P<bound>min|max)$")
-_INTEGER = re.compile(r"^[+-]?\d{1,16}$")
 _STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -143,17 +144,12 @@ def typed_query_value(definition: AttributeDefinition, text: str) -> Any:
             raise ValueError("must be true or false")
         return text.lower() == "true"
     if kind is AttributeType.INTEGER:
-        if not _INTEGER.match(text):
-            raise ValueError("must be a whole number")
+        problem = whole_number_problem(text, -MAX_INTEGER, MAX_INTEGER)
+        if problem is not None:
+            raise ValueError(problem)
         return coerce_attribute_value(definition, int(text))
     if kind is AttributeType.DECIMAL:
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError("must be a number") from None
-        if not math.isfinite(number):
-            raise ValueError("must be a number")
-        return coerce_attribute_value(definition, number)
+        return coerce_attribute_value(definition, decimal_number(text, MAX_DECIMAL))
     if kind is AttributeType.LIST:
         by_folded = {fold(v): v for v in definition.allowed_values or []}
         if fold(text) not in by_folded:
@@ -277,7 +273,7 @@ def _ranges(
 def _upcoming(raw: str | None, problems: _Problems) -> int | None:
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UPCOMING_DAYS:
+    if whole_number_problem(raw, 1, MAX_UPCOMING_DAYS) is not None:
         problems.add("upcoming", f"must be a whole number of days from 1 to {MAX_UPCOMING_DAYS}")
         return None
     return int(raw)

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from shared.domain.errors import Conflict
-from shared.domain.model_base import DomainModel, Identifier, Name
+from shared.domain.model_base import DomainModel, Identifier, Name, StoredDate, one_line_text
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+()./ -]{3,30}$")]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+ShortText = one_line_text(max_length=200)
 
 
 class Address(DomainModel):
     street: ShortText | None = None
     city: ShortText | None = None
-    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
-    country: Annotated[str, StringConstraints(max_length=3)] | None = None
+    postal_code: one_line_text(max_length=20) | None = None
+    country: one_line_text(max_length=3) | None = None
 
 
 class Customer(DomainModel):
@@ -30,8 +29,8 @@ class Customer(DomainModel):
     phone: Phone | None = None
     address: Address | None = None
     address_books: list[Identifier] = Field(default_factory=list, max_length=20)
-    birthday: dt.date | None = None
-    anniversary: dt.date | None = None
+    birthday: StoredDate | None = None
+    anniversary: StoredDate | None = None
     contact_consent: bool = False
     attributes: dict[str, Any] = Field(default_factory=dict)
 

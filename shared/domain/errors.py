@@ -44,6 +44,14 @@ class MalformedRequest(ClientelingError):
     status = 400
 
 
+class ImportStopped(ClientelingError):
+    """An import body stopped being JSON part-way; `report` says what was done before that."""
+
+    slug = "import-stopped"
+    title = "Import stopped at a record that is not JSON"
+    status = 400
+
+
 class InvalidContinuationToken(ClientelingError):
     slug = "invalid-continuation-token"
     title = "Invalid continuation token"

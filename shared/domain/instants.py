@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2999
+from shared.domain.dates import year_problem
 
 
 def instant_text(moment: dt.datetime) -> str:
@@ -34,6 +33,7 @@ def parse_instant(text: str) -> dt.datetime:
         utc = moment.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError("is out of range") from None
-    if not EARLIEST_YEAR <= utc.year <= LATEST_YEAR:
-        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    problem = year_problem(utc.year)
+    if problem is not None:
+        raise ValueError(problem)
     return utc.replace(microsecond=utc.microsecond // 1000 * 1000)

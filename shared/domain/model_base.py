@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.alias_generators import to_camel
+
+from shared.domain.dates import checked_date
+from shared.domain.text import checked_text
 
 
 class DomainModel(BaseModel):
@@ -32,7 +36,32 @@ Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, strip_
 LegalEntityId = Annotated[
     str, StringConstraints(pattern=LEGAL_ENTITY_PATTERN, strip_whitespace=True)
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+def _multi_line(text: str) -> str:
+    return checked_text(text, multiline=True)
+
+
+def one_line_text(**constraints: Any) -> Any:
+    """A text shown on one line (names, labels, address parts): no control or bidi characters.
+
+    The length constraints sit on the string and the text check after them, so the request
+    and the response schema of a model are one and the same (with the check outermost, the
+    response schema would lose the constraints and generators would see two models).
+    """
+    return Annotated[str, StringConstraints(**constraints), AfterValidator(checked_text)]
+
+
+def multi_line_text(**constraints: Any) -> Any:
+    """A text that keeps its layout (descriptions, notes): tab and line breaks too."""
+    return Annotated[str, StringConstraints(**constraints), AfterValidator(_multi_line)]
+
+
+OneLineText = one_line_text()
+MultiLineText = multi_line_text()
+Name = one_line_text(min_length=1, max_length=200, strip_whitespace=True)
+# A calendar date we store (birthday, anniversary): within the years of shared/domain/dates.
+StoredDate = Annotated[dt.date, AfterValidator(checked_date)]
 
 
 def field_errors(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ from shared.domain.errors import (
     ValidationFailed,
 )
 from shared.domain.instants import instant_text
+from shared.domain.text import text_problem
 
 MAX_NOTE_TEXT = 4_000
 
@@ -80,12 +81,16 @@ class NoteRevision:
 
 
 def note_text(text: str) -> str:
-    """The text to store, or ValidationFailed: required, at most MAX_NOTE_TEXT characters."""
+    """The text to store, or ValidationFailed: required, at most MAX_NOTE_TEXT characters,
+    no control or bidi characters (tab and line breaks are kept)."""
     cleaned = text.strip()
     if not cleaned:
         raise ValidationFailed.single("text", "required")
     if len(cleaned) > MAX_NOTE_TEXT:
         raise ValidationFailed.single("text", f"must be at most {MAX_NOTE_TEXT:,} characters")
+    problem = text_problem(cleaned, multiline=True)
+    if problem is not None:
+        raise ValidationFailed.single("text", problem)
     return cleaned
 
 

@@ -1,7 +1,8 @@
-"""Text folding for search: case- and accent-insensitive comparison."""
+"""Text rules in one place: folding for search, and which characters a stored text may hold."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -18,3 +19,41 @@ def customer_search_text(name: str, email: str | None, phone: str | None) -> str
         parts.append(phone)
         parts.append("".join(ch for ch in phone if ch.isdigit()))
     return " ".join(p for p in parts if p)
+
+
+# Characters no text we store may hold. Control characters ring bells, clear terminals, end
+# C strings and break CSV exports and receipt lines; bidi overrides and isolates make a text
+# read differently from what it is ("call 1234<U+202E>gnp.exe" shows as "call 1234exe.png").
+# Marks (U+200E, U+200F) stay allowed: right-to-left names need them and they reorder nothing.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROLS = "\x00-\x1f\x7f-\x9f"  # C0, DEL and C1
+# Multi-line texts (notes, descriptions, attribute texts) keep their layout: tab, line feed
+# and carriage return, because a Windows POS text box sends CRLF and refusing its notes would
+# only make associates retype them. Texts are stored as sent.
+_CONTROLS_BUT_LAYOUT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_ONE_LINE = re.compile(f"[{_CONTROLS}{_BIDI_CONTROLS}]")
+_MULTI_LINE = re.compile(f"[{_CONTROLS_BUT_LAYOUT}{_BIDI_CONTROLS}]")
+
+
+def text_problem(text: str, multiline: bool = False) -> str | None:
+    """Why `text` may not be stored (a control or bidi character), or None if it may.
+
+    Names and other one-line texts take no control character at all; multi-line texts take
+    tab and line breaks.
+    """
+    found = (_MULTI_LINE if multiline else _ONE_LINE).search(text)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if re.fullmatch(f"[{_BIDI_CONTROLS}]", found.group()):
+        return f"must not contain bidi control characters (found {code})"
+    kept = " other than tab and line breaks" if multiline else ""
+    return f"must not contain control characters{kept} (found {code})"
+
+
+def checked_text(text: str, multiline: bool = False) -> str:
+    """`text` itself, or ValueError saying which character it may not contain."""
+    problem = text_problem(text, multiline)
+    if problem is not None:
+        raise ValueError(problem)
+    return text

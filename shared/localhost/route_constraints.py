@@ -14,7 +14,7 @@ from datetime import datetime
 
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*")  # ASCII only (int() refuses "²"), long at most
 # .NET's NumberStyles.Float | AllowThousands: sign, digits with group separators, point, exponent.
 _DECIMAL = re.compile(r"\s*[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 _NON_FINITE = {"nan", "infinity", "-infinity", "+infinity", "∞", "-∞"}

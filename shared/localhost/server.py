@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 import azure.functions as func
 
+from shared.domain.query_values import whole_number_problem
 from shared.localhost.function_catalog import FunctionCatalog, HttpFunction, catalog_functions
 from shared.localhost.http_conversion import WireResponse, build_request, encode_response
 from shared.localhost.invocation import invoke
@@ -47,6 +48,8 @@ logger = logging.getLogger("localhost")
 
 # The host's default request body limit (maxRequestBodySize) is 100 MB.
 MAX_BODY_BYTES = 100 * 1024 * 1024
+# A length beyond this is no body anyone sends; larger is "too large", not a number to parse.
+MAX_CONTENT_LENGTH = 2**62
 _ADMIN_PREFIX = "/admin/functions/"
 _NO_BODY_STATUSES = {204, 304}
 # After refusing a request whose rest is still arriving, read (and drop) that much of it before
@@ -353,7 +356,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length_text = self.headers.get("Content-Length")
         if length_text is None:
             return b""
-        if not length_text.strip().isdigit():
+        # ASCII digits only: isdigit() also passes "²", which int() then refuses.
+        if whole_number_problem(length_text.strip(), 0, MAX_CONTENT_LENGTH) is not None:
             raise _BadRequestBody(
                 problem(400, "bad-request", "Bad request", "Content-Length is not a number.")
             )

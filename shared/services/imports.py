@@ -1,8 +1,18 @@
-"""Bulk upserts of headquarters master data, validated per record with a report."""
+"""Bulk upserts of headquarters master data, validated per record with a report.
+
+Every kind (stores, staff, permission sets, customers) goes through `ImportService.run`. A
+record that cannot be taken, for whatever is wrong with its values, is that record's
+rejection in the report; the others are written in chunks. If the body stops being JSON
+part-way, what came before is finished (the pending chunk written) and the answer is an
+`import-stopped` problem carrying the report and the index it stopped at; if the store
+refuses a chunk, its problem (503) carries the report too. A caller always knows which
+records were written and can resend from there.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,12 +22,20 @@ from pydantic import ValidationError
 from shared.domain.attributes import AttributeGroup, validate_attribute_values
 from shared.domain.customers import Customer, CustomerImportRecord
 from shared.domain.distribution import SINGLETON_ID, Kind
-from shared.domain.errors import NotFound, ValidationFailed
+from shared.domain.errors import (
+    ClientelingError,
+    ImportStopped,
+    MalformedRequest,
+    NotFound,
+    ValidationFailed,
+)
+from shared.domain.json_numbers import out_of_range_numbers
 from shared.domain.model_base import DomainModel, field_errors
 from shared.domain.organisation import PermissionSet, Staff, Store
 from shared.domain.parameters import ClientelingParameters
 from shared.ports.storage import Storage
 
+log = logging.getLogger(__name__)
 CHUNK_SIZE = 1000
 MAX_REPORTED_REJECTIONS = 1000
 IMPORT_KINDS = ("stores", "staff", "permission-sets", "customers")
@@ -70,28 +88,57 @@ class ImportService:
         report = ImportReport(kind)
         seen: set[str] = set()
         chunk: list[DomainModel] = []
-        for index, record in records:
-            report.received += 1
-            value, errors = self._validate(rules, record, seen)
-            if errors:
-                report.reject(
-                    index, record.get(rules.id_field) if isinstance(record, dict) else None, errors
-                )
-                continue
-            report.accepted += 1
-            chunk.append(value)
-            if len(chunk) >= CHUNK_SIZE:
-                report.written += rules.write(chunk)
-                chunk = []
+        chunk_start = 0  # index of the first record in `chunk`
+        try:
+            for index, record in records:
+                report.received += 1
+                value, errors = self._validate_record(kind, index, rules, record, seen)
+                if errors:
+                    shown_id = record.get(rules.id_field) if isinstance(record, dict) else None
+                    report.reject(index, shown_id, errors)
+                    continue
+                report.accepted += 1
+                if not chunk:
+                    chunk_start = index
+                chunk.append(value)
+                if len(chunk) >= CHUNK_SIZE:
+                    _write(rules, chunk, chunk_start, report)
+                    chunk = []
+        except MalformedRequest as broken:
+            if report.received == 0:
+                raise  # nothing was read, so nothing was done: the body is simply malformed
+            # Finish what came before the break, so "every accepted record before `stoppedAt`
+            # is written" holds and the caller can resend from that record on.
+            if chunk:
+                _write(rules, chunk, chunk_start, report)
+            raise ImportStopped(
+                f"{broken.detail}; the records before it were imported as the report says,"
+                " none from it on",
+                report={**report.to_json(), "stoppedAt": report.received},
+            ) from None
         if chunk:
-            report.written += rules.write(chunk)
+            _write(rules, chunk, chunk_start, report)
         return report
+
+    def _validate_record(
+        self, kind: str, index: int, rules: _KindRules, record: Any, seen: set[str]
+    ) -> tuple[Any, list[dict[str, str]]]:
+        try:
+            return self._validate(rules, record, seen)
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
+            # The checks above name fields; this is the net under them, so one odd value can
+            # only ever cost its own record. The value itself stays out of the log.
+            log.warning("%s import: record %d unreadable (%s)", kind, index, type(error).__name__)
+            return None, [{"field": "record", "message": "has a value that cannot be read"}]
 
     def _validate(
         self, rules: _KindRules, record: Any, seen: set[str]
     ) -> tuple[Any, list[dict[str, str]]]:
         if not isinstance(record, dict):
             return None, [{"field": "record", "message": "must be a JSON object"}]
+        out_of_range = out_of_range_numbers(record)
+        if out_of_range:
+            return None, out_of_range
         try:
             value = rules.model.model_validate_json(json.dumps(record), strict=True)
         except ValidationError as problem:
@@ -214,6 +261,19 @@ class ImportService:
         group_id = ClientelingParameters.model_validate(stored.body).attribute_group_id
         group = hq.get(legal_entity, Kind.ATTRIBUTE_GROUP, group_id) if group_id else None
         return AttributeGroup.model_validate(group.body) if group else None
+
+
+def _write(rules: _KindRules, chunk: list[Any], chunk_start: int, report: ImportReport) -> None:
+    """Write one chunk; if the store refuses it, the problem carries the report so far.
+
+    The refused chunk may be partly written, so `stoppedAt` is its first record: resending
+    from there is safe (upserts), and everything before it is written as reported.
+    """
+    try:
+        report.written += rules.write(chunk)
+    except ClientelingError as refused:
+        refused.extensions["report"] = {**report.to_json(), "stoppedAt": chunk_start}
+        raise
 
 
 def _snake(name: str) -> str:

@@ -6,18 +6,13 @@ records at once; the caller validates and writes them in chunks.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from shared.domain.errors import MalformedRequest
+from shared.domain.json_numbers import decoder as _decoder
 
-_decoder = json.JSONDecoder(parse_constant=lambda name: _reject_constant(name))
 _WHITESPACE = " \t\r\n"
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def records(text: str, ndjson: bool) -> Iterator[tuple[int, Any]]:
@@ -27,7 +22,9 @@ def records(text: str, ndjson: bool) -> Iterator[tuple[int, Any]]:
 
 def _lines(text: str) -> Iterator[tuple[int, Any]]:
     index = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also split inside a record at U+2028,
+    # U+0085 or "\x1c", which JSON strings may hold unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from shared.composition import services
-from tests.support.world import World, pos_path
+from tests.support.world import World, customers, pos_path
 
 ACTIVITY = {"activityTypeId": "VISIT", "subject": "Fitting", "startTime": "2026-11-20T15:00:00Z"}
 
@@ -63,3 +63,19 @@ def test_an_activity_refused_by_a_locked_store_can_be_retried_with_its_key(
     replayed = alice.post(path, json=ACTIVITY, headers=key)
     assert replayed.json["activityId"] == created.json["activityId"]
     assert len(alice.get(path).json["activities"]) == 1
+
+
+def test_an_import_the_store_refuses_says_what_was_written_and_where_to_resend(
+    world: World,
+) -> None:
+    records = customers("USRT", 3, ["AB1"])
+    for record in records:
+        record["name"] += " (renamed)"  # changed, so the import has something to write
+    with locked_for_writes():
+        refused = world.admin.post("/api/admin/USRT/import/customers", json=records)
+
+    assert _is_retryable_problem(refused), refused
+    report = refused.json["report"]
+    assert (report["received"], report["written"], report["stoppedAt"]) == (3, 0, 0)
+    resent = world.ok(world.admin.post("/api/admin/USRT/import/customers", json=records))
+    assert resent["written"] == 3

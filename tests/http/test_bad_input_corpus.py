@@ -175,6 +175,9 @@ def test_bad_paging_is_refused(world: World, spec: EndpointSpec) -> None:
         {"pageSize": "-1"},
         {"pageSize": "1000000000000"},
         {"pageSize": "abc"},
+        {"pageSize": "\u00b2"},  # isdigit() is true, int() refuses it
+        {"pageSize": "\u0663"},  # int() reads it as 3
+        {"pageSize": "5" * 5000},  # int() refuses more than 4,300 digits
         {"continuationToken": "eyJhZnRlciI6IDF9.AAAAAAAAAAAAAAAAAAAAAA"},
         {"continuationToken": "../../etc/passwd"},
     ):

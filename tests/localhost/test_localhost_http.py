@@ -3,6 +3,7 @@ the function returns reaches the caller intact; failures become problem document
 
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -363,3 +364,23 @@ def test_the_host_listens_on_loopback_and_stops(start_host) -> None:
 
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/api/ping", timeout=2)
+
+
+@pytest.mark.parametrize(
+    "length",
+    [b"\xb2", b"\xb9\xb2", b"5" * 5000, b"-1", b"1e3"],
+    ids=["²", "¹²", "5000 digits", "-1", "1e3"],
+)
+def test_a_content_length_that_is_not_ascii_digits_is_a_400_problem(
+    base_url: str, length: bytes
+) -> None:
+    host, port = base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(
+            b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n{}"
+        )
+        reply = connection.makefile("rb").read()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), reply[:200]
+    assert b"application/problem+json" in head
+    assert json.loads(body)["status"] == 400
