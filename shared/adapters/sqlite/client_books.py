@@ -430,7 +430,8 @@ class SqliteClientBookRecords:
         ]
         params: list[Any] = [legal_entity, *address_books]
         for word in words:
-            conditions.append("instr(c.search_text, ?) > 0")
+            # A word matches the start of a token (shared/domain/text.py), as on Cosmos DB.
+            conditions.append("customer_search_match(c.search_text, ?)")
             params.append(word)
         if after is not None:
             conditions.append("(c.sort_name, c.customer_id) > (?, ?)")

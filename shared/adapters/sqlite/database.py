@@ -7,13 +7,25 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 
 from shared.adapters.sqlite.errors import as_unavailable
 from shared.domain.errors import DependencyUnavailable
+from shared.domain.text import search_matches, search_tokens
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
+
+
+@lru_cache(maxsize=4096)
+def _tokens(search_text: str) -> tuple[str, ...]:
+    return search_tokens(search_text)
+
+
+def customer_search_match(search_text: str, word: str) -> bool:
+    """SQL function: whether the word begins a token of the customer's search text."""
+    return search_matches(_tokens(search_text), (word,))
 
 
 def _begin(conn: sqlite3.Connection, statement: str) -> None:
@@ -92,6 +104,7 @@ class SqliteDatabase:
             self.path, isolation_level=None, check_same_thread=False, timeout=10.0
         )
         conn.row_factory = sqlite3.Row
+        conn.create_function("customer_search_match", 2, customer_search_match, deterministic=True)
         self._use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
