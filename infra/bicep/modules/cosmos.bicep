@@ -144,7 +144,7 @@ var containers = [
         path: '/"_etag"/?'
       }
       {
-        path: '/tokens/*'
+        path: '/searchText/?'
       }
       {
         path: '/name/?'

@@ -74,14 +74,14 @@ LAYOUT = DatabaseLayout(
             name="search",
             partition_key="/partitionKey",
             # customer search: WHERE c.key = @key ORDER BY c.key, c.sortName, c.customerId, an
-            # index seek that loads only the page (customer_search.py). Tokens and card fields
+            # index seek that loads only the page (customer_search.py). Search text and card fields
             # are read, never filtered on.
             composite_indexes=(
                 (("/key", "ascending"), ("/sortName", "ascending"), ("/customerId", "ascending")),
             ),
             excluded_paths=(
                 '/"_etag"/?',
-                "/tokens/*",
+                "/searchText/?",
                 "/name/?",
                 "/email/?",
                 "/phone/?",

@@ -4,13 +4,14 @@ Container `search`, one logical partition per legal entity and address book
 (`partitionKey` = "<legalEntity>|<addressBook>"). For each customer of the address book it holds
 - a key item per search key (id `<customerId>|k|<key as hex>`): `key`, the start of one of the
   customer's search tokens (shared/domain/text.py) up to KEY_LENGTH characters, with the
-  customer's `sortName` and all their `tokens`;
+  customer's `sortName` and `searchText`;
 - a card item (id `<customerId>|card`): the fields a hit shows.
 
 A search looks up the key of its longest word in each of the store's address books, in
 (sortName, customerId) order over the composite index (key, sortName, customerId): an index
 seek that loads the page's key items and only those, whatever the size of the legal entity.
-The other words (and a word longer than KEY_LENGTH) are checked against the items' tokens, so
+The other words (and a word longer than KEY_LENGTH) are checked against the items' search
+text, so
 a multi-word search loads the candidates of its longest word until the page is full. Then
 one query per address book reads the page's card items. See docs/cosmos-scale.md.
 
@@ -92,7 +93,7 @@ def _key_items(partition: str, customer_item: Mapping[str, Any]) -> list[dict[st
             "key": key,
             "customerId": customer_id,
             "sortName": customer_item["sortName"],
-            "tokens": list(tokens),
+            "searchText": customer_item["searchText"],
         }
         for key in sorted(search_keys(tokens, KEY_LENGTH))
     ]
@@ -226,7 +227,7 @@ class CosmosCustomerSearch:
         # at the page. Otherwise candidates stream page by page until the caller has enough.
         top = "" if rest else f"TOP {fetch} "
         items = self._items.query(
-            f"SELECT {top}c.customerId, c.sortName, c.tokens FROM c"
+            f"SELECT {top}c.customerId, c.sortName, c.searchText FROM c"
             f" WHERE c.partitionKey = @pk AND c.key = @key{keyset}"
             " ORDER BY c.key, c.sortName, c.customerId",
             parameters,
@@ -234,7 +235,7 @@ class CosmosCustomerSearch:
             page_size=fetch,
         )
         for item in items:
-            if search_matches(tuple(item["tokens"]), rest):
+            if search_matches(item["searchText"], rest):
                 yield book, item
 
     def _cards(

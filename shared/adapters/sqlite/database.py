@@ -7,25 +7,19 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import lru_cache
 from pathlib import Path
 
 from shared.adapters.sqlite.errors import as_unavailable
 from shared.domain.errors import DependencyUnavailable
-from shared.domain.text import search_matches, search_tokens
+from shared.domain.text import search_matches
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
 
 
-@lru_cache(maxsize=4096)
-def _tokens(search_text: str) -> tuple[str, ...]:
-    return search_tokens(search_text)
-
-
 def customer_search_match(search_text: str, word: str) -> bool:
     """SQL function: whether the word begins a token of the customer's search text."""
-    return search_matches(_tokens(search_text), (word,))
+    return search_matches(search_text, (word,))
 
 
 def _begin(conn: sqlite3.Connection, statement: str) -> None:
