@@ -84,7 +84,11 @@ STORE_BOOK_FILTERS = (
     QueryParam("ownerStaffId", "only this associate's customers (in your store client book)"),
 )
 CUSTOMER_SEARCH = (
-    QueryParam("search", "required, at least 2 characters: name, email or phone"),
+    QueryParam(
+        "search",
+        "required, at least 2 characters; each word matches the start of a word of the name,"
+        " of the email or one of its parts, or any part of the phone number",
+    ),
     *PAGING,
 )
 AUDIT_FILTERS = (QueryParam("customerId", "only this customer's entries"), *PAGING)

@@ -275,17 +275,79 @@ def test_a_store_book_lists_a_shared_customer_once(storage: Storage) -> None:
     assert ids_of(two) == ["C1", "C2"]
 
 
+def search_ids(storage: Storage, books: list[str], words: list[str], limit: int = 10) -> list[str]:
+    hits = storage.client_books.search_customers(LE, books, words, None, limit)
+    return [h.card.customer_id for h in hits]
+
+
 def test_search_finds_customers_of_the_address_books_in_sort_order(storage: Storage) -> None:
     seed(storage)
-    hits = storage.client_books.search_customers(LE, ["AB1"], ["a"], None, 10)
-    assert [h.card.customer_id for h in hits] == ["C1", "C2", "C3"]
+    storage.customers.upsert_many(
+        LE,
+        [
+            customer("C6", "Anna Bell"),
+            customer("C7", "Zed Andersson-Lind", addressBooks=["AB1", "AB2"]),
+            customer("C8", "Dan Archer"),
+        ],
+    )
+    hits = storage.client_books.search_customers(LE, ["AB1"], ["an"], None, 10)
+    assert [h.card.customer_id for h in hits] == ["C1", "C6", "C7"]
     after = BookPosition(hits[0].sort_name, hits[0].card.customer_id)
-    later = storage.client_books.search_customers(LE, ["AB1"], ["a"], after, 1)
-    assert [h.card.customer_id for h in later] == ["C2"]
-    by_mail = storage.client_books.search_customers(LE, ["AB1", "AB2"], ["ed@"], None, 10)
-    assert [h.card.customer_id for h in by_mail] == ["C5"]
-    assert storage.client_books.search_customers(LE, ["AB1"], ["ed@"], None, 10) == []
+    later = storage.client_books.search_customers(LE, ["AB1"], ["an"], after, 1)
+    assert [h.card.customer_id for h in later] == ["C6"]
+    # A customer of two of the store's address books is one hit.
+    assert search_ids(storage, ["AB1", "AB2"], ["an"]) == ["C1", "C6", "C7"]
+    assert search_ids(storage, ["AB1", "AB2"], ["ed@"]) == ["C5"]
+    assert search_ids(storage, ["AB1"], ["ed@"]) == []
     assert storage.client_books.existing_customers(LE, ["C1", "C9"]) == {"C1"}
+
+
+def test_search_matches_the_start_of_words_email_parts_and_any_part_of_a_phone(
+    storage: Storage,
+) -> None:
+    storage.customers.upsert_many(
+        LE,
+        [
+            customer("C1", "Ann Archer", email="ann.archer@example.com"),
+            customer("C2", "Dan Archer", phone="+46 8-555 12 34"),
+            customer("C3", "Zed Andersson-Lind"),
+            customer("C4", "Ola Anderssen"),
+        ],
+    )
+    assert search_ids(storage, ["AB1"], ["arch"]) == ["C1", "C2"]
+    assert search_ids(storage, ["AB1"], ["ARCHER", "an"]) == []  # words come folded
+    assert search_ids(storage, ["AB1"], ["archer", "an"]) == ["C1"]  # every word must match
+    assert search_ids(storage, ["AB1"], ["rche"]) == []  # not inside a word
+    assert search_ids(storage, ["AB1"], ["exam"]) == ["C1"]  # a part of the email
+    assert search_ids(storage, ["AB1"], ["ann.archer@ex"]) == ["C1"]
+    assert search_ids(storage, ["AB1"], ["5551234"]) == ["C2"]  # any part of a phone
+    assert search_ids(storage, ["AB1"], ["8-55"]) == ["C2"]
+    assert search_ids(storage, ["AB1"], ["lind"]) == ["C3"]
+    # Longer than a stored key: the two share a start, only one has the whole word.
+    assert search_ids(storage, ["AB1"], ["andersson"]) == ["C3"]
+    assert search_ids(storage, ["AB1"], ["anderssen"]) == ["C4"]
+    assert search_ids(storage, ["AB1"], ["andersson-lind"]) == ["C3"]
+
+
+def test_search_follows_renames_address_book_moves_and_attribute_edits(storage: Storage) -> None:
+    storage.customers.upsert_many(LE, [customer("C1", "Ann Archer", attributes={"tier": "gold"})])
+    storage.customers.upsert_many(
+        LE, [customer("C1", "Ann Baker", addressBooks=["AB1", "AB2"], attributes={"tier": "gold"})]
+    )
+    assert search_ids(storage, ["AB1"], ["archer"]) == []
+    assert search_ids(storage, ["AB2"], ["baker"]) == ["C1"]
+    storage.customers.upsert_many(
+        LE, [customer("C1", "Ann Baker", addressBooks=["AB2"], attributes={"tier": "gold"})]
+    )
+    assert search_ids(storage, ["AB1"], ["baker"]) == []
+    etag = storage.customers.get(LE, "C1").etag
+    storage.client_books.set_attribute_values(LE, "C1", {"tier": "silver"}, etag)
+    [hit] = storage.client_books.search_customers(LE, ["AB2"], ["ann"], None, 10)
+    assert hit.card.attributes == {"tier": "silver"} and hit.card.name == "Ann Baker"
+    # What an erasure leaves (the anonymised master data, no address books) is not found.
+    storage.customers.upsert_many(LE, [{"customerId": "C1", "name": "Erased customer"}])
+    assert search_ids(storage, ["AB1", "AB2"], ["ann"]) == []
+    assert search_ids(storage, ["AB1", "AB2"], ["erased"]) == []
 
 
 def test_attribute_updates_reach_every_card_and_refuse_a_stale_etag(storage: Storage) -> None:

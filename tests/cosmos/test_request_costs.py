@@ -326,7 +326,8 @@ def test_client_book_operations_cost_one_query_or_one_batch(
         (
             "search",
             lambda: books.search_customers("USRT", ["AB1"], ["n1"], None, 51),
-            {"customers query": 1},
+            # the key items of "n1" in the address book's partition, then the page's cards
+            {"search query": 2},
         ),
         (
             "remove of 2",
@@ -351,8 +352,109 @@ def test_client_book_operations_cost_one_query_or_one_batch(
                 "customers replace": 1,
                 "memberships query": 1,
                 "memberships batch": 1,
+                "search upsert": 1,  # the card item in the customer's one address book
             },
         ),
     ]
     measured = {name: dict(cost(local_server, db, action)) for name, action, _ in expected}
     assert measured == {name: counts for name, _, counts in expected}
+
+
+def test_customer_search_keys_cost_one_batch_per_changed_customer_and_address_book(
+    cosmos_storage: CosmosStorage, local_server: CosmosTestServer
+) -> None:
+    store, db = cosmos_storage, cosmos_storage.database.name
+
+    def person(n: int, name: str, books: list[str], tier: str = "gold") -> dict[str, Any]:
+        return {
+            "customerId": f"C{n}",
+            "name": name,
+            "addressBooks": books,
+            "attributes": {"tier": tier},
+        }
+
+    people = [person(n, f"Ann Archer {n}", ["AB1"]) for n in range(3)]
+    both = [person(3, "Bo Baker", ["AB1", "AB2"])]
+    # customers query, writes, and the memberships query of the card-copy refresh
+    imports = {"customers query": 1, "memberships query": 1}
+    expected: list[tuple[str, Callable[[], Any], dict[str, int]]] = [
+        (
+            "3 new customers of one address book",
+            lambda: store.customers.upsert_many("USRT", people),
+            {**imports, "customers upsert": 3, "search batch": 3},
+        ),
+        (
+            "a new customer of two address books",
+            lambda: store.customers.upsert_many("USRT", both),
+            {**imports, "customers upsert": 1, "search batch": 2},
+        ),
+        (
+            "unchanged",
+            lambda: store.customers.upsert_many("USRT", people + both),
+            {"customers query": 1},
+        ),
+        (
+            "a rename",
+            lambda: store.customers.upsert_many("USRT", [person(0, "Ann Baker 0", ["AB1"])]),
+            {**imports, "customers upsert": 1, "search batch": 1},
+        ),
+        (
+            "an attribute change (the card item only)",
+            lambda: store.customers.upsert_many(
+                "USRT", [person(0, "Ann Baker 0", ["AB1"], "silver")]
+            ),
+            {**imports, "customers upsert": 1, "search batch": 1},
+        ),
+        (
+            "a move to another address book",
+            lambda: store.customers.upsert_many(
+                "USRT", [person(0, "Ann Baker 0", ["AB2"], "silver")]
+            ),
+            {**imports, "customers upsert": 1, "search batch": 2},
+        ),
+    ]
+    measured = {name: dict(cost(local_server, db, action)) for name, action, _ in expected}
+    assert measured == {name: counts for name, _, counts in expected}
+
+
+def test_a_search_reads_only_its_key_in_the_stores_address_books(
+    cosmos_storage: CosmosStorage, local_server: CosmosTestServer
+) -> None:
+    """However many customers the legal entity has, a search is two queries per address
+    book of the store, in the search container alone, returning only its candidates."""
+    store, db = cosmos_storage, cosmos_storage.database.name
+    crowd = [
+        {"customerId": f"C{n:03d}", "name": f"Aa Customer {n:03d}", "addressBooks": ["AB1"]}
+        for n in range(150)
+    ]
+    rare = [
+        {"customerId": "R1", "name": "Zyx Rare", "addressBooks": ["AB1"]},
+        {"customerId": "R2", "name": "Zyxwvutsr Rarer", "addressBooks": ["AB2"]},
+    ]
+    store.customers.upsert_many("USRT", crowd + rare)
+    returned: list[int] = []
+    search_items = store.client_books._search._items
+    query = search_items.query
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        items = list(query(*args, **kwargs))
+        returned.append(len(items))
+        return iter(items)
+
+    search_items.query = counted  # type: ignore[method-assign]
+    books = store.client_books
+
+    def search(address_books: list[str], words: list[str], limit: int = 51) -> list[str]:
+        hits = books.search_customers("USRT", address_books, words, None, limit)
+        return [h.card.customer_id for h in hits]
+
+    assert dict(cost(local_server, db, lambda: search(["AB1"], ["zyx"]))) == {"search query": 2}
+    assert returned == [1, 1]  # one key item, one card: not the 150 others
+    returned.clear()
+    assert search(["AB1"], ["customer"], 10) == [f"C{n:03d}" for n in range(10)]
+    assert returned == [10, 10]  # the page's key items (TOP) and cards
+    returned.clear()
+    # Two address books: a key query in each; cards only where there are hits.
+    both = dict(cost(local_server, db, lambda: search(["AB1", "AB2"], ["zyxwvutsr"])))
+    assert both == {"search query": 3}
+    assert returned == [0, 1, 1]

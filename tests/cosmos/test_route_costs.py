@@ -27,6 +27,9 @@ KEY = {"Idempotency-Key": "retry-1"}
 CHECKS = {"customers read": 1, "published read": 2}  # access + customer + activity types
 # A write also asks whether the customer was erased: a point read of their tombstone.
 WRITE_CHECKS = {**CHECKS, "memberships read": 1}
+# A client-book route asks the published view for store access and for the legal entity's
+# clienteling parameters: a point read of the published version each.
+SEARCH_CHECKS = {"published read": 2}
 
 
 @pytest.fixture
@@ -91,6 +94,51 @@ def test_each_route_costs_its_checks_plus_one_request_per_page_or_write(
     measured = {}
     for name, action, _ in expected:
         action()
+        after = local_server.request_counts(cosmos_database.database)
+        measured[name] = dict(after - before)
+        before = after
+    assert measured == {name: counts for name, _, counts in expected}
+
+
+def test_a_customer_search_reads_the_stores_key_partitions_and_never_the_customers(
+    world: World, local_server: CosmosTestServer, cosmos_database: CosmosSettings
+) -> None:
+    """Whatever the number of customers: the key page and the cards of each address book of
+    the store, then the hits' holders (one memberships query)."""
+    alice, carol = world.as_staff("alice"), world.as_staff("carol")
+    path = "/api/stores/{}/customers"
+    first = world.ok(alice.get(path.format("S1"), params={"search": "customer", "pageSize": 5}))
+    token = first["continuationToken"]
+    expected: list[tuple[str, Callable[[], Any], dict[str, int]]] = [
+        (
+            "search, a store of one address book",
+            lambda: alice.get(path.format("S1"), params={"search": "customer", "pageSize": 5}),
+            {**SEARCH_CHECKS, "search query": 2, "memberships query": 1},
+        ),
+        (
+            "the next page",
+            lambda: alice.get(
+                path.format("S1"),
+                params={"search": "customer", "pageSize": 5, "continuationToken": token},
+            ),
+            {**SEARCH_CHECKS, "search query": 2, "memberships query": 1},
+        ),
+        (
+            "search, a store of two address books",
+            lambda: carol.get(path.format("S2"), params={"search": "customer 01", "pageSize": 5}),
+            # a key query and a card query in each book (AB1, AB2)
+            {**SEARCH_CHECKS, "search query": 4, "memberships query": 1},
+        ),
+        (
+            "a word no customer has",
+            lambda: alice.get(path.format("S1"), params={"search": "zyxwv"}),
+            {**SEARCH_CHECKS, "search query": 1},  # no hits: no cards, no holders to read
+        ),
+    ]
+    before = local_server.request_counts(cosmos_database.database)
+    measured = {}
+    for name, action, _ in expected:
+        world.ok(action())
         after = local_server.request_counts(cosmos_database.database)
         measured[name] = dict(after - before)
         before = after

@@ -112,8 +112,23 @@ var containers = [
   {
     name: 'customers'
     partitionKey: '/partitionKey'
+    compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
+    name: 'search'
+    partitionKey: '/partitionKey'
     compositeIndexes: [
       [
+        {
+          path: '/key'
+          order: 'ascending'
+        }
         {
           path: '/sortName'
           order: 'ascending'
@@ -127,6 +142,21 @@ var containers = [
     excludedPaths: [
       {
         path: '/"_etag"/?'
+      }
+      {
+        path: '/searchText/?'
+      }
+      {
+        path: '/name/?'
+      }
+      {
+        path: '/email/?'
+      }
+      {
+        path: '/phone/?'
+      }
+      {
+        path: '/attributes/*'
       }
     ]
     defaultTtl: null

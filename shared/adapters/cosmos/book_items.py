@@ -93,17 +93,6 @@ def card_of(item: dict[str, Any]) -> CardSource:
     )
 
 
-def customer_card(customer_item: dict[str, Any]) -> CardSource:
-    body = customer_item["body"]
-    return CardSource(
-        customer_id=customer_item["customerId"],
-        name=body["name"],
-        email=body.get("email"),
-        phone=body.get("phone"),
-        attributes=body.get("attributes") or {},
-    )
-
-
 def audit_item(
     legal_entity: str,
     entry_id: int,

@@ -23,13 +23,13 @@ from shared.adapters.cosmos.book_items import (
     book_item_id,
     card_copy,
     card_of,
-    customer_card,
     holding_of,
     membership_id,
     membership_item,
 )
 from shared.adapters.cosmos.book_query import book_where, collapses_customers
 from shared.adapters.cosmos.book_summary import fold, projection
+from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import customer_item
 from shared.adapters.cosmos.database import CosmosContainer, Operation
 from shared.adapters.cosmos.item_format import api_etag, customer_key
@@ -64,9 +64,15 @@ PAGE_FIELDS = (
 
 
 class CosmosClientBookRecords:
-    def __init__(self, memberships: CosmosContainer, customers: CosmosContainer) -> None:
+    def __init__(
+        self,
+        memberships: CosmosContainer,
+        customers: CosmosContainer,
+        search: CosmosCustomerSearch,
+    ) -> None:
         self._items = memberships
         self._customers = customers
+        self._search = search
 
     # -- books ----------------------------------------------------------------------------
 
@@ -414,31 +420,8 @@ class CosmosClientBookRecords:
         after: BookPosition | None,
         limit: int,
     ) -> list[SearchHit]:
-        parameters: dict[str, Any] = {"@le": legal_entity}
-        books = []
-        for index, book in enumerate(address_books):
-            parameters[f"@ab{index}"] = book
-            books.append(f"ARRAY_CONTAINS(c.addressBooks, @ab{index})")
-        conditions = ["c.legalEntity = @le", f"({' OR '.join(books) or 'false'})"]
-        for index, word in enumerate(words):
-            parameters[f"@w{index}"] = word
-            conditions.append(f"CONTAINS(c.searchText, @w{index})")
-        if after is not None:
-            parameters["@afterName"] = after.sort_name
-            parameters["@afterId"] = after.customer_id
-            conditions.append(
-                "(c.sortName > @afterName OR (c.sortName = @afterName AND c.customerId > @afterId))"
-            )
-        fetch = max(int(limit), 0)
-        # A fan-out over customer partitions: each returns its best few in order, and the
-        # SDK merges them, so the page costs one request per physical partition.
-        items = self._customers.query(
-            f"SELECT TOP {fetch} c.customerId, c.body, c.sortName FROM c"
-            f" WHERE {' AND '.join(conditions)} ORDER BY c.sortName, c.customerId",
-            parameters,
-            page_size=max(fetch, 1),
-        )
-        return [SearchHit(customer_card(i), i["sortName"]) for i in islice(items, fetch)]
+        # Only the search-key container: never the legal entity's customers.
+        return self._search.search(legal_entity, address_books, words, after, limit)
 
     def set_attribute_values(
         self, legal_entity: str, customer_id: str, values: Mapping[str, Any], if_match: str
@@ -464,6 +447,7 @@ class CosmosClientBookRecords:
             now = self._customers.read(customer_id, key)
             raise _stale(customer_id, api_etag(now) if now else None) from None
         refresh_copies(self._items, legal_entity, [item])
+        self._search.refresh_cards(legal_entity, item)
         return StoredCustomer(legal_entity, customer_id, body, api_etag(written))
 
 

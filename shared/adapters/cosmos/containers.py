@@ -68,9 +68,26 @@ LAYOUT = DatabaseLayout(
         ContainerSpec(
             name="customers",
             partition_key="/partitionKey",
-            # customer search: ORDER BY c.sortName, c.customerId (keyset pages)
-            composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             purpose="customer master data, one logical partition per customer",
+        ),
+        ContainerSpec(
+            name="search",
+            partition_key="/partitionKey",
+            # customer search: WHERE c.key = @key ORDER BY c.key, c.sortName, c.customerId, an
+            # index seek that loads only the page (customer_search.py). Search text and card fields
+            # are read, never filtered on.
+            composite_indexes=(
+                (("/key", "ascending"), ("/sortName", "ascending"), ("/customerId", "ascending")),
+            ),
+            excluded_paths=(
+                '/"_etag"/?',
+                "/searchText/?",
+                "/name/?",
+                "/email/?",
+                "/phone/?",
+                "/attributes/*",
+            ),
+            purpose="customer search keys and cards, one logical partition per address book",
         ),
         ContainerSpec(
             name="memberships",

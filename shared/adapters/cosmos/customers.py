@@ -18,6 +18,7 @@ from contextlib import suppress
 from itertools import islice
 from typing import Any
 
+from shared.adapters.cosmos.customer_search import CosmosCustomerSearch, indexed_as
 from shared.adapters.cosmos.database import CosmosContainer
 from shared.adapters.cosmos.item_format import api_etag, body_hash, customer_key
 from shared.domain.errors import Conflict
@@ -59,10 +60,12 @@ class CosmosCustomerRecords:
         self,
         container: CosmosContainer,
         tombstones: CosmosContainer,
+        search: CosmosCustomerSearch,
         on_changed: ChangedCustomers | None = None,
     ) -> None:
         self._container = container
         self._tombstones = tombstones
+        self._search = search
         # Told the items of the customers an import changed (client books refresh their
         # card copies), after they are written.
         self._changed = on_changed
@@ -72,30 +75,47 @@ class CosmosCustomerRecords:
         iterator = iter(customers)
         while chunk := list(islice(iterator, CHUNK_SIZE)):
             latest = {body["customerId"]: body for body in chunk}
-            stored = self._hashes(legal_entity, list(latest))
-            changed = [b for i, b in latest.items() if stored.get(i) != body_hash(b)]
-            self._write(legal_entity, changed)
+            stored = self._stored(legal_entity, list(latest))
+            changed = [
+                b
+                for i, b in latest.items()
+                if i not in stored or stored[i]["bodyHash"] != body_hash(b)
+            ]
+            self._write(legal_entity, changed, stored)
             writes += len(changed)
         return writes
 
-    def _hashes(self, legal_entity: str, customer_ids: list[str]) -> dict[str, str]:
+    def _stored(self, legal_entity: str, customer_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Per stored customer: its body hash, and what its search items were written from."""
         items = self._container.query(
-            "SELECT c.customerId, c.bodyHash FROM c WHERE c.legalEntity = @le"
-            " AND ARRAY_CONTAINS(@ids, c.customerId)",
+            "SELECT c.customerId, c.bodyHash, c.searchText, c.addressBooks FROM c"
+            " WHERE c.legalEntity = @le AND ARRAY_CONTAINS(@ids, c.customerId)",
             {"@le": legal_entity, "@ids": customer_ids},
             page_size=CHUNK_SIZE,
         )
-        return {i["customerId"]: i["bodyHash"] for i in items}
+        return {i["customerId"]: i for i in items}
 
-    def _write(self, legal_entity: str, bodies: list[dict[str, Any]]) -> None:
+    def _write(
+        self,
+        legal_entity: str,
+        bodies: list[dict[str, Any]],
+        stored: dict[str, dict[str, Any]],
+    ) -> None:
         items = [self._item(legal_entity, body) for body in bodies]
+
+        def write(item: dict[str, Any]) -> None:
+            # Search items first: see customer_search.py for why this order.
+            before = stored.get(item["customerId"])
+            self._search.index(legal_entity, indexed_as(before) if before else None, item)
+            self._container.upsert(item)
+
         if len(items) <= 1:
             for item in items:
-                self._container.upsert(item)
+                write(item)
         else:
             with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
                 # list() re-raises the first failure (a domain error) in this thread.
-                list(pool.map(self._container.upsert, items))
+                list(pool.map(write, items))
         if items and self._changed is not None:
             self._changed(legal_entity, items)
 

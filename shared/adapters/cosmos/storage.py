@@ -14,6 +14,7 @@ from shared.adapters.cosmos.alert_state import CosmosAlertStateStore
 from shared.adapters.cosmos.client import ClientConfig
 from shared.adapters.cosmos.client_books import CosmosClientBookRecords, refresh_copies
 from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
+from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
 from shared.adapters.cosmos.database import CosmosDatabase
 from shared.adapters.cosmos.distribution import CosmosDistributionState
@@ -39,10 +40,12 @@ class CosmosStorage:
         # Memberships copy card fields from customers on add; an import that changes a
         # customer refreshes the copies (one query per chunk, batches only where held).
         # Tombstones sit in the legal entity's memberships partition, next to what they guard.
+        # Customer search reads its own container of search keys, written with each customer.
+        search = CosmosCustomerSearch(database.container("search"))
         self.customers = CosmosCustomerRecords(
-            customers, memberships, on_changed=partial(refresh_copies, memberships)
+            customers, memberships, search, on_changed=partial(refresh_copies, memberships)
         )
-        self.client_books = CosmosClientBookRecords(memberships, customers)
+        self.client_books = CosmosClientBookRecords(memberships, customers, search)
         self.alert_state = CosmosAlertStateStore(database.container("operations"))
         # A customer's activities, notes and note revisions share one partition.
         activities = database.container("activities")

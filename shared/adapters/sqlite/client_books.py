@@ -430,8 +430,12 @@ class SqliteClientBookRecords:
         ]
         params: list[Any] = [legal_entity, *address_books]
         for word in words:
-            conditions.append("instr(c.search_text, ?) > 0")
-            params.append(word)
+            # A word matches the start of a token (shared/domain/text.py), as on Cosmos DB;
+            # instr first, so the Python function runs only where the word occurs at all.
+            conditions.append(
+                "instr(c.search_text, ?) > 0 AND customer_search_match(c.search_text, ?)"
+            )
+            params.extend((word, word))
         if after is not None:
             conditions.append("(c.sort_name, c.customer_id) > (?, ?)")
             params.extend((after.sort_name, after.customer_id))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shared.adapters.sqlite.errors import as_unavailable
 from shared.domain.errors import DependencyUnavailable
+from shared.domain.text import search_matches
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
@@ -19,6 +20,11 @@ WRITE_WAIT_SECONDS = 10.0  # as long as SQLite's busy timeout
 # connection holds two open files (database and WAL), and the local host starts a thread per
 # HTTP connection, so keeping every thread's connection would exhaust the open-file limit.
 IDLE_CONNECTIONS = 4
+
+
+def customer_search_match(search_text: str, word: str) -> bool:
+    """SQL function: whether the word begins a token of the customer's search text."""
+    return search_matches(search_text, (word,))
 
 
 def _begin(conn: sqlite3.Connection, statement: str) -> None:
@@ -151,6 +157,7 @@ class SqliteDatabase:
             self.path, isolation_level=None, check_same_thread=False, timeout=10.0
         )
         conn.row_factory = sqlite3.Row
+        conn.create_function("customer_search_match", 2, customer_search_match, deterministic=True)
         self._use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
