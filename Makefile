@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci openapi-client lock
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci openapi-client lock capacity
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ load: install  ## 20,000 requests from 52 POS clients, figures per operation, in
 
 load-ci: install  ## a reduced load run for CI
 	$(BIN)/python -m tests.load.run --requests 2000 --associates 20 --customers 1000
+
+# Request units at a retailer's scale (docs/cosmos-scale.md): the POS routes on the local
+# Cosmos DB server at three sample sizes, fitted and read at the profile; exits 1 when a budget
+# is broken. A few minutes, loopback only, not part of CI.
+capacity: install cosmos-server  ## RU per route, RU/s per container and partition, monthly cost, budgets
+	$(BIN)/python -m tests.capacity
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache
