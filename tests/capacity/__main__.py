@@ -33,8 +33,8 @@ from tests.cosmos.harness import CosmosTarget, CosmosTestServer, RealCosmos, una
 
 QUICK_SAMPLES = (
     scenario.Sample(200, 40, 150),
-    scenario.Sample(600, 150, 300),
-    scenario.Sample(1000, 200, 700),
+    scenario.Sample(600, 100, 300),
+    scenario.Sample(1000, 150, 500),
 )
 
 

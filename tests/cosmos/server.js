@@ -206,9 +206,9 @@ function meterQuery(items, params, options, result) {
   meter.returned += returned;
 }
 
-const meteredQuery = Items.prototype.query;
+const unmeteredQuery = Items.prototype.query;
 Items.prototype.query = function metered(params, options) {
-  const result = meteredQuery.call(this, params, options);
+  const result = unmeteredQuery.call(this, params, options);
   try {
     meterQuery(this, params, options || {}, result);
   } catch (error) {
