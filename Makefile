@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci soak soak-ci openapi-client lock
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci soak soak-ci openapi-client lock capacity
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ soak: install  ## 20,000 requests on new connections, host's figures flat (about
 
 soak-ci: install  ## a shorter soak for CI (3,000 requests, about 10 s)
 	$(BIN)/python -m tests.soak.run --requests 3000
+
+# Request units at a retailer's scale (docs/cosmos-scale.md): the POS routes on the local
+# Cosmos DB server at three sample sizes, fitted and read at the profile; exits 1 when a budget
+# is broken. A few minutes, loopback only, not part of CI.
+capacity: install cosmos-server  ## RU per route, RU/s per container and partition, monthly cost, budgets
+	$(BIN)/python -m tests.capacity
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache

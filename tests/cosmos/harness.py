@@ -21,7 +21,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from cryptography import x509
@@ -177,6 +177,43 @@ class CosmosTestServer:
             if db == database:
                 counts[f"{container} {operation}".strip()] += count
         return counts
+
+    def metering(self, database: str) -> list[dict[str, Any]]:
+        """What each request for this database loaded, returned and wrote, in order (server.js
+        says how "loaded" stands in for what Cosmos DB's index would leave to load)."""
+        reply = requests.get(
+            f"{self.endpoint}__harness/metering",
+            params={"database": database},
+            verify=self.ca_bundle,
+            timeout=30,
+        )
+        reply.raise_for_status()
+        return list(reply.json()["requests"])
+
+    def reset_metering(self) -> None:
+        reply = requests.post(
+            f"{self.endpoint}__harness/metering/reset", verify=self.ca_bundle, timeout=5
+        )
+        reply.raise_for_status()
+
+    def meter_queries(self, enabled: bool) -> None:
+        """Turn the analysis of queries on or off (off while loading bulk data: it reads the
+        container again for every query)."""
+        reply = requests.post(
+            f"{self.endpoint}__harness/metering",
+            json={"queries": enabled},
+            verify=self.ca_bundle,
+            timeout=5,
+        )
+        reply.raise_for_status()
+
+    def set_charges(self, charges: dict[str, float]) -> None:
+        """Answer x-ms-request-charge with these values per operation ("query", "read", ...),
+        as a real account would answer its charges: a stand-in for reading them."""
+        reply = requests.post(
+            f"{self.endpoint}__harness/charges", json=charges, verify=self.ca_bundle, timeout=5
+        )
+        reply.raise_for_status()
 
     def inject_fault(self, database: str, operation: str, status: int, times: int) -> None:
         """Answer the next `times` requests of `operation` (e.g. "batch", "read") with `status`."""

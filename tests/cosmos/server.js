@@ -15,6 +15,15 @@
 // and can answer the next requests of one operation with an error, to test how the adapter
 // copes with throttling and outages the local server would never produce by itself:
 //   POST /__harness/faults {"database": d, "operation": "batch", "status": 429, "times": 3}
+// It meters every request for the request-unit model (tests/capacity/ru_model.py): what a
+// query loaded and returned, the index entries it walked, the bytes read and written. Each
+// response carries them as x-harness-* headers, and the server keeps a log:
+//   GET /__harness/metering?database=d -> {"requests": [{container, operation, ...}, ...]}
+//   POST /__harness/metering/reset     -> 204
+//   POST /__harness/metering {"queries": false}  -> 204 (bulk loads: skip the query analysis)
+// The local server has no index, so "loaded" is what Cosmos DB's index would leave to load
+// (see meterQuery). A stand-in for a real account's x-ms-request-charge, per operation:
+//   POST /__harness/charges {"query": 2.5, "read": 1}   (unset operations answer 1, as before)
 //
 // Usage: node server.js --cert cert.pem --key key.pem [--host 127.0.0.1] [--port 0]
 // Prints "READY <port>" on stdout once it listens.
@@ -85,8 +94,136 @@ queryHelpers.sort = (collection, getRid, compositeIndexes, ...orders) => {
   return sortWithCompositeIndexes(collection, getRid, both, ...orders);
 };
 
+// Metering of queries. Cosmos DB serves equality, IN and range filters from its index (an
+// index seek: only matching documents are loaded), but CONTAINS walks every term of the path
+// (a full index scan). With TOP and an ORDER BY served by a composite index, the engine walks
+// the index in order, loads the documents the seekable filters leave and stops once the page
+// is full: a rare CONTAINS word makes it load the whole seekable range. Without TOP it loads
+// every document that matches. A COUNT over seekable filters is answered by the index alone.
+// https://learn.microsoft.com/training/modules/choose-indexes-azure-cosmos-db-sql-api/2-index-usage
+function conjuncts(condition) {
+  if (!condition) return [];
+  if (condition.type === "scalar_binary_expression" && condition.operator === "AND") {
+    return [...conjuncts(condition.left), ...conjuncts(condition.right)];
+  }
+  return [condition];
+}
+
+// Does an expression need a full index scan (CONTAINS, ENDSWITH and the like)?
+const SCANNING = new Set(["CONTAINS", "ENDSWITH", "REGEXMATCH", "STRINGEQUALS"]);
+function scanPaths(node, found = []) {
+  if (!node || typeof node !== "object") return found;
+  if (node.type === "scalar_function_expression" && SCANNING.has(String(node.name.name).toUpperCase())) {
+    found.push(JSON.stringify(node.arguments[0]));
+  }
+  for (const value of Object.values(node)) {
+    if (value && typeof value === "object") scanPaths(value, found);
+  }
+  return found;
+}
+
+function andOf(parts) {
+  return parts.reduce((left, right) =>
+    left ? { type: "scalar_binary_expression", left, operator: "AND", right } : right, null);
+}
+
+// The rids of `docs` matching `condition`, in the query's ORDER BY order.
+function ridsMatching(template, condition, orderBy, docs, options) {
+  const ast = JSON.parse(JSON.stringify(template.ast));
+  ast.body.where = condition ? { type: "filter_condition", condition } : null;
+  ast.body.orderBy = orderBy || null;
+  const query = Object.create(Object.getPrototypeOf(template));
+  query._query = "";
+  query._code = null;
+  query.ast = ast;
+  return query.exec(docs, { ...options, maxItemCount: null, continuation: null }).result;
+}
+
+function isAggregate(select) {
+  const value = select && select.value;
+  return Boolean(value && value.type === "scalar_function_expression" &&
+    ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(String(value.name.name).toUpperCase()));
+}
+
+function meterQuery(items, params, options, result) {
+  const context = requestContext.getStore();
+  if (!context || !context.meter || !meterQueries) return;
+  const meter = context.meter;
+  const keyPath = items._getPartitionKeyPath();
+  const all = [...items._data.values()].map(item => item.read());
+  let scope = all;
+  if (context.partitionKey) {
+    const wanted = JSON.stringify(JSON.parse(context.partitionKey)[0]);
+    scope = all.filter(d => JSON.stringify(keyPath.reduce((o, k) => (o || {})[k], d)) === wanted);
+  } else {
+    meter.crossPartition = 1;
+  }
+  const template = items._getQuery("SELECT VALUE c._rid FROM c");
+  const parsed = items._getQuery(params.query).ast.body;
+  const parts = conjuncts(parsed.where && parsed.where.condition);
+  const seekable = parts.filter(p => scanPaths(p).length === 0);
+  const scanned = [...new Set(parts.flatMap(p => scanPaths(p)))];
+  const execOptions = { parameters: params.parameters, compositeIndexes: options.compositeIndexes };
+  const orderBy = parsed.orderBy;
+  const seek = ridsMatching(template, andOf(seekable), orderBy, scope, execOptions);
+  const returned = result && result.result ? result.result.length : 0;
+  const first = !options.continuation;
+  let loaded;
+  let terms = 0;
+  if (isAggregate(parsed.select) && scanned.length === 0) {
+    loaded = [];
+    terms = first ? seek.length : 0;
+  } else if (parsed.top && orderBy) {
+    const full = new Set(ridsMatching(template, andOf(parts), orderBy, scope, execOptions));
+    const wantedCount = parsed.top.value.value;
+    let found = 0;
+    let index = 0;
+    for (; index < seek.length && found < wantedCount; index += 1) {
+      if (full.has(seek[index])) found += 1;
+    }
+    loaded = first ? seek.slice(0, index) : [];
+  } else {
+    const full = ridsMatching(template, andOf(parts), null, scope, execOptions);
+    if (first && scanned.length) {
+      // every distinct term of each scanned path, in the scope
+      for (const pathJson of scanned) {
+        const member = JSON.parse(pathJson);
+        const names = [];
+        for (let node = member; node && node.type === "scalar_member_expression"; node = node.object) {
+          names.unshift(node.property.name);
+        }
+        terms += new Set(scope.map(d => JSON.stringify(names.reduce((o, k) => (o || {})[k], d)))).size;
+      }
+    }
+    // Pages of a query without TOP share its loads in proportion to what they return.
+    const share = full.length ? returned / full.length : 1;
+    loaded = isAggregate(parsed.select) ? full : full.slice(0, Math.round(share * full.length));
+  }
+  const byRid = new Map(scope.map(d => [d._rid, d]));
+  meter.scanned += loaded.length;
+  meter.bytesRead += loaded.reduce((sum, rid) => sum + JSON.stringify(byRid.get(rid)).length, 0);
+  meter.indexTerms += terms;
+  meter.returned += returned;
+}
+
+const unmeteredQuery = Items.prototype.query;
+Items.prototype.query = function metered(params, options) {
+  const result = unmeteredQuery.call(this, params, options);
+  try {
+    meterQuery(this, params, options || {}, result);
+  } catch (error) {
+    const context = requestContext.getStore();
+    if (context && context.meter) context.meter.error = String(error.message || error);
+  }
+  return result;
+};
+
 const counts = new Map();
 const faults = [];
+const metering = [];
+const MAX_METERED = 500000;
+const charges = new Map();
+let meterQueries = true;
 
 function classify(req) {
   const path = req.url.split("?")[0].replace(/^\/+/, "/").replace(/\/+$/, "");
@@ -119,6 +256,43 @@ function harness(req, res) {
     counts.clear();
     res.statusCode = 204;
     res.end();
+    return true;
+  }
+  if (req.method === "GET" && req.url.startsWith("/__harness/metering")) {
+    const database = new URL(req.url, "https://x").searchParams.get("database");
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ requests: metering.filter(m => !database || m.database === database) }));
+    return true;
+  }
+  if (req.method === "POST" && req.url === "/__harness/metering/reset") {
+    metering.length = 0;
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
+  if (req.method === "POST" && req.url === "/__harness/metering") {
+    let text = "";
+    req.on("data", chunk => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      meterQueries = JSON.parse(text).queries !== false;
+      res.statusCode = 204;
+      res.end();
+    });
+    return true;
+  }
+  if (req.method === "POST" && req.url === "/__harness/charges") {
+    let text = "";
+    req.on("data", chunk => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      charges.clear();
+      for (const [operation, value] of Object.entries(JSON.parse(text))) charges.set(operation, value);
+      res.statusCode = 204;
+      res.end();
+    });
     return true;
   }
   if (req.method === "POST" && req.url === "/__harness/faults") {
@@ -174,6 +348,64 @@ function missingItemAsNotFound(req, res) {
   };
 }
 
+const WRITES = new Set(["create", "upsert", "replace", "patch", "delete"]);
+
+// Record what one request read and wrote; the headers go out with the response.
+function startMeter(key, req, res) {
+  const [database, container, operation] = key.split("|");
+  const meter = {
+    database, container, operation, status: 0, partitionKey: null, crossPartition: 0,
+    scanned: 0, returned: 0, indexTerms: 0, bytesRead: 0, bytesReturned: 0, bytesWritten: 0,
+    writeOps: 0
+  };
+  const header = req.headers["x-ms-documentdb-partitionkey"];
+  if (header) {
+    try {
+      meter.partitionKey = String(JSON.parse(header)[0]);
+    } catch (error) {
+      meter.partitionKey = String(header);
+    }
+  }
+  const end = res.end.bind(res);
+  res.end = (body, ...rest) => {
+    const text = body === undefined || body === null ? "" : String(body);
+    meter.status = res.statusCode;
+    const ok = res.statusCode < 300;
+    if (operation === "read" && ok) {
+      meter.scanned = 1;
+      meter.returned = 1;
+      meter.bytesRead = Buffer.byteLength(text);
+    } else if (WRITES.has(operation) && ok) {
+      meter.writeOps = 1;
+      meter.bytesWritten = operation === "delete" ? 0 : Buffer.byteLength(text);
+    } else if (operation === "query" && ok) {
+      meter.bytesReturned = Buffer.byteLength(text);
+    } else if (operation === "batch" && ok) {
+      try {
+        for (const result of JSON.parse(text)) {
+          meter.writeOps += 1;
+          if (result.resourceBody) meter.bytesWritten += JSON.stringify(result.resourceBody).length;
+        }
+      } catch (error) {
+        meter.error = "unreadable batch response";
+      }
+    }
+    if (!res.headersSent) {
+      res.setHeader("x-harness-scanned", String(meter.scanned));
+      res.setHeader("x-harness-returned", String(meter.returned));
+      res.setHeader("x-harness-index-terms", String(meter.indexTerms));
+      res.setHeader("x-harness-bytes-read", String(meter.bytesRead));
+      res.setHeader("x-harness-bytes-returned", String(meter.bytesReturned));
+      res.setHeader("x-harness-bytes-written", String(meter.bytesWritten));
+      if (charges.has(operation)) res.setHeader("x-ms-request-charge", String(charges.get(operation)));
+    }
+    if (metering.length >= MAX_METERED) metering.shift();
+    metering.push(meter);
+    return end(body, ...rest);
+  };
+  return meter;
+}
+
 function main() {
   const opts = options(process.argv.slice(2));
   const server = createHttpsServer({
@@ -190,6 +422,7 @@ function main() {
     if (injectedFault(key, req, res)) return;
     missingItemAsNotFound(req, res);
     const context = { partitionKey: req.headers["x-ms-documentdb-partitionkey"] };
+    context.meter = startMeter(key, req, res);
     requestContext.run(context, () => handle(req, res));
   });
   // The library logs the error behind every 500 it answers; the missing-item case is expected.
