@@ -150,6 +150,9 @@ var containers = [
       {
         path: '/"_etag"/?'
       }
+      {
+        path: '/counts/*'
+      }
     ]
     defaultTtl: null
   }
