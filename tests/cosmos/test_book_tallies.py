@@ -209,21 +209,42 @@ def test_a_book_written_before_tallies_reads_rows_then_gets_one(
     assert_tallies_match_rows(store, "alice")
 
 
-def test_an_attribute_with_too_many_values_reads_rows(
+def test_a_varied_attribute_keeps_its_extremes_and_its_value_counts_read_rows(
     cosmos_storage: CosmosStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(book_tally, "MAX_TALLY_VALUES", 3)
-    store = cosmos_storage
-    seed(store, 6)
+    monkeypatch.setattr(book_tally, "EXTREME_VALUES", 2)
+    store, books = cosmos_storage, cosmos_storage.client_books
+    seed(store, 8)
     add(store, "alice", ids(range(6)))
     item = tally(store, "alice")
     assert item is not None
-    assert item["overflow"] == ["code", "visits"]
+    assert sorted(item["extremes"]) == ["code", "visits"]
     assert set(item["counts"]) == {"tier", "vip"}
     scope = BookScope(LE, ("alice",))
-    summary = store.client_books.summarize_book(scope, BookFilters(), ATTRIBUTES)
-    assert normal(summary) == normal(from_rows(store, scope, ATTRIBUTES))
-    assert dict(summary.refiners[3].values) == {f"K{n}": 1 for n in range(6)}
+    counting = CountingRows(books._items)
+    books._items = counting  # type: ignore[assignment]
+
+    ranges = books.summarize_book(scope, BookFilters(), [TIER, VISITS])
+    assert normal(ranges) == normal(from_rows(store, scope, [TIER, VISITS]))
+    assert counting.returned == 2  # the book and its tally: a range needs only the ends
+
+    counting.returned = 0
+    texts = books.summarize_book(scope, BookFilters(), [CODE])
+    assert normal(texts) == normal(from_rows(store, scope, [CODE]))
+    assert counting.returned == 2 + 6  # the tally cannot count text values: the rows
+    assert dict(texts.refiners[0].values) == {f"K{n}": 1 for n in range(6)}
+
+    # Removing the two smallest empties `low` while values sit in between: the bound is
+    # unknown, so the rows answer, and the next change counts the tally again.
+    books.remove_from_book(LE, "alice", ids([0, 1]), None)
+    assert book_tally.stale(tally(store, "alice"))  # type: ignore[arg-type]
+    assert normal(books.summarize_book(scope, BookFilters(), [VISITS])) == normal(
+        from_rows(store, scope, [VISITS])
+    )
+    add(store, "alice", ids([7]))
+    assert book_tally.stale(tally(store, "alice")) is False  # type: ignore[arg-type]
+    assert_tallies_match_rows(store, "alice")
 
 
 def race(workers: list[Callable[[], Any]]) -> list[Any]:

@@ -153,6 +153,9 @@ var containers = [
       {
         path: '/counts/*'
       }
+      {
+        path: '/extremes/*'
+      }
     ]
     defaultTtl: null
   }

@@ -18,7 +18,7 @@ from typing import Any
 
 from shared.adapters.cosmos.book_items import BOOK
 from shared.adapters.cosmos.book_query import CosmosWhere, attribute_path
-from shared.adapters.cosmos.book_tally import TALLY
+from shared.adapters.cosmos.book_tally import TALLY, bounds_known
 from shared.domain.attributes import AttributeDefinition, AttributeType
 from shared.domain.book_filters import BookFilters
 from shared.domain.refiners import MAX_TEXT_REFINER_VALUES, RefinerCounts, is_range_refiner
@@ -46,7 +46,7 @@ def has_row_conditions(filters: BookFilters) -> bool:
 def tallies_query(legal_entity: str, owners: Sequence[str]) -> tuple[str, dict[str, Any]]:
     """Books and tallies of these owners (a book without a tally was written before them)."""
     return (
-        "SELECT c.type, c.ownerStaffId, c.members, c.counts, c.overflow FROM c"
+        "SELECT c.type, c.ownerStaffId, c.members, c.counts, c.extremes FROM c"
         f" WHERE c.legalEntity = @le AND (c.type = '{BOOK}' OR c.type = '{TALLY}')"
         " AND ARRAY_CONTAINS(@owners, c.ownerStaffId)",
         {"@le": legal_entity, "@owners": list(owners)},
@@ -56,8 +56,9 @@ def tallies_query(legal_entity: str, owners: Sequence[str]) -> tuple[str, dict[s
 def summed(
     items: Iterable[dict[str, Any]], attributes: Sequence[AttributeDefinition]
 ) -> BookSummary | None:
-    """The sum of the books' tallies; None when one cannot answer (missing, or an attribute
-    asked for overflowed), so the rows must be read."""
+    """The sum of the books' tallies; None when one cannot answer (a book without a tally,
+    value counts of an attribute kept as extremes only, or extremes whose bound is not
+    known), so the rows must be read."""
     books: set[str] = set()
     tallies: dict[str, dict[str, Any]] = {}
     for item in items:
@@ -67,13 +68,17 @@ def summed(
             books.add(item["ownerStaffId"])
     if not books <= set(tallies):
         return None
-    names = {d.name for d in attributes}
     values: list[Counter[Any]] = [Counter() for _ in attributes]
     for tally in tallies.values():
-        if names & set(tally.get("overflow") or ()):
-            return None
         for index, definition in enumerate(attributes):
-            for key, count in (tally.get("counts") or {}).get(definition.name, {}).items():
+            ends = (tally.get("extremes") or {}).get(definition.name)
+            if ends is None:
+                counted = (tally.get("counts") or {}).get(definition.name, {})
+            elif is_range_refiner(definition) and bounds_known(ends):
+                counted = {**ends["low"], **ends["high"]}  # a range needs only its ends
+            else:
+                return None
+            for key, count in counted.items():
                 values[index][json.loads(key)] += count
     return _summary(sum(int(t.get("members") or 0) for t in tallies.values()), values, attributes)
 

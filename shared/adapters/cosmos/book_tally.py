@@ -6,17 +6,24 @@ a store client book holds some 20,000 memberships. So every book has one tally i
 
     {"type": "tally", "ownerStaffId": ..., "members": 2000,
      "counts": {"tier": {"\"gold\"": 120, "\"silver\"": 300}, "vip": {"true": 80}, ...},
-     "overflow": ["lastPurchase"]}
+     "extremes": {"lifetimeValue": {"low": {"12.5": 1, ...}, "high": {...}, "middle": 1900}}}
 
 `counts` holds, per attribute, how many members have each scalar value (the value JSON-encoded
 as the key, so `true`, `1` and `"1"` stay apart). Every attribute is counted, not only the
 refinable ones: which attributes refine is configuration that changes without touching books.
-Numbers and dates are counted per exact value as well, so a minimum or maximum stays exact
-when its last holder leaves (the smallest key with a count left): no stale bound to
-recompute. An attribute with more than `MAX_TALLY_VALUES` distinct values in one book (a
-free-text or nearly unique value) stops being counted there and is listed in `overflow`;
-refiners that need it read the book's rows, as filtered sets do. That bounds a tally to some
-tens of KB, and `/counts/*` is not indexed, so rewriting it costs little.
+Numbers and dates are counted per exact value too, so a minimum or maximum stays exact when
+its last holder leaves (the smallest key with a count left).
+
+An attribute with more than `MAX_TALLY_VALUES` distinct values in one book (an amount, a
+recent date, free text) keeps only its `EXTREME_VALUES` smallest and largest values with
+their counts, and how many members hold a value in between (`extremes`): enough for an exact
+minimum and maximum. A value joins `low` only if it is not above low's largest (else it
+would skip values counted in `middle`), and the largest of `low` moves to `middle` when low
+is full; `high` mirrors it. Only when removals empty one side while `middle` still counts
+members is that bound unknown: the summary then reads the rows, and the next change of the
+book counts its tally from its rows again. Value counts of such an attribute (a text
+refiner over more than 200 values) read the rows too. So a tally stays a few KB per
+attribute, and `/counts/*` and `/extremes/*` are not indexed: rewriting it costs little.
 
 Each change rides in the batch that changes the memberships: the tally of every book the
 batch touches is replaced If-Match its `_etag` (or created), as the batch's first
@@ -40,8 +47,10 @@ from shared.domain.errors import Conflict, DependencyUnavailable, PreconditionFa
 
 TALLY = "tally"
 MEMBERSHIP = "membership"
-# Distinct values per attribute a book's tally counts; beyond, the attribute reads rows.
-MAX_TALLY_VALUES = 1000
+# Distinct values per attribute a book's tally counts; beyond, only its extremes.
+MAX_TALLY_VALUES = 200
+# Smallest and largest values kept per attribute beyond MAX_TALLY_VALUES.
+EXTREME_VALUES = 25
 # Writers of one book in the same moment each need one more round; ten is far past that.
 TALLY_ATTEMPTS = 10
 # Room left in a batch's 2 MB for its tallies (each bounded by MAX_TALLY_VALUES per attribute).
@@ -60,7 +69,7 @@ def empty_tally(legal_entity: str, owner_staff_id: str) -> dict[str, Any]:
         "ownerStaffId": owner_staff_id,
         "members": 0,
         "counts": {},
-        "overflow": [],
+        "extremes": {},
     }
 
 
@@ -99,14 +108,26 @@ class TallyDelta:
         )
 
 
+def order(key: str) -> tuple[int, Any]:
+    """Values in their natural order (booleans, then numbers, then text and dates)."""
+    value = json.loads(key)
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, int | float):
+        return (1, value)
+    return (2, str(value))
+
+
 def applied(tally: Mapping[str, Any], delta: TallyDelta) -> dict[str, Any]:
     """The tally after the change (a new item, without system properties)."""
     item = {k: v for k, v in tally.items() if not k.startswith("_")}
     counts = {name: dict(values) for name, values in item["counts"].items()}
-    overflow = set(item.get("overflow") or [])
+    extremes = {name: _copied(ends) for name, ends in (item.get("extremes") or {}).items()}
     item["members"] = item["members"] + delta.members
     for name, changes in delta.counts.items():
-        if name in overflow:
+        if name in extremes:
+            for key, change in changes.items():
+                _change_extremes(extremes[name], key, change)
             continue
         values = counts.setdefault(name, {})
         for key, change in changes.items():
@@ -116,13 +137,66 @@ def applied(tally: Mapping[str, Any], delta: TallyDelta) -> dict[str, Any]:
             else:
                 values.pop(key, None)
         if len(values) > MAX_TALLY_VALUES:
-            overflow.add(name)
+            extremes[name] = _extremes_of(values)
             del counts[name]
         elif not values:
             del counts[name]
     item["counts"] = counts
-    item["overflow"] = sorted(overflow)
+    item["extremes"] = extremes
     return item
+
+
+def _copied(ends: Mapping[str, Any]) -> dict[str, Any]:
+    return {"low": dict(ends["low"]), "high": dict(ends["high"]), "middle": ends["middle"]}
+
+
+def _extremes_of(values: Mapping[str, int]) -> dict[str, Any]:
+    ranked = sorted(values, key=order)
+    low, high = ranked[:EXTREME_VALUES], ranked[-EXTREME_VALUES:]
+    middle = ranked[EXTREME_VALUES:-EXTREME_VALUES]
+    return {
+        "low": {k: values[k] for k in low},
+        "high": {k: values[k] for k in high},
+        "middle": sum(values[k] for k in middle),
+    }
+
+
+def _change_extremes(ends: dict[str, Any], key: str, change: int) -> None:
+    low, high = ends["low"], ends["high"]
+    for side in (low, high):
+        if key in side:
+            left = side[key] + change
+            if left > 0:
+                side[key] = left
+            else:
+                del side[key]
+            return
+    if change < 0:
+        ends["middle"] += change  # it was counted in between
+        return
+    # A new value may join a side only where no value counted in `middle` lies beyond it.
+    empty_ends = not ends["middle"]
+    if (low and order(key) < order(max(low, key=order))) or (not low and empty_ends):
+        low[key] = change
+        if len(low) > EXTREME_VALUES:
+            last = max(low, key=order)
+            ends["middle"] += low.pop(last)
+    elif (high and order(key) > order(min(high, key=order))) or (not high and empty_ends):
+        high[key] = change
+        if len(high) > EXTREME_VALUES:
+            first = min(high, key=order)
+            ends["middle"] += high.pop(first)
+    else:
+        ends["middle"] += change
+
+
+def bounds_known(ends: Mapping[str, Any]) -> bool:
+    """Are the minimum and maximum among the kept values (none hidden in `middle`)?"""
+    return not ends["middle"] or bool(ends["low"] and ends["high"])
+
+
+def stale(tally: Mapping[str, Any]) -> bool:
+    return not all(bounds_known(ends) for ends in (tally.get("extremes") or {}).values())
 
 
 def tally_of_members(
@@ -269,6 +343,10 @@ class TallyWriter:
         current = self._tallies.get(owner)
         if current is None:
             current = self._rows_of(owner)
+            self._tallies[owner] = current
+        elif stale(current):
+            # Removals emptied a side of some extremes: count the book again, once.
+            current = {**self._rows_of(owner), "_etag": current["_etag"]}
             self._tallies[owner] = current
         if "_etag" not in current:
             return batches.create(applied(current, delta))

@@ -79,7 +79,7 @@ LAYOUT = DatabaseLayout(
             composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             # A book's refiner tally is only read whole; its value counts are never filtered
             # on, and rewriting it with every membership change stays cheap unindexed.
-            excluded_paths=('/"_etag"/?', "/counts/*"),
+            excluded_paths=('/"_etag"/?', "/counts/*", "/extremes/*"),
             purpose="client books, memberships with denormalized card fields, refiner tallies,"
             " audit, sequences",
         ),
