@@ -392,8 +392,11 @@ class CosmosClientBookRecords:
                 entry = audit_item(legal_entity, entry_id, audit, move, book_id, to_staff_id)
                 change.operations.append(batches.create(entry))
         try:
-            TallyWriter(self._items, legal_entity, tallies).write(changes)
-        except (PreconditionFailed, NotFound, Conflict, PartlyWritten):
+            try:
+                TallyWriter(self._items, legal_entity, tallies).write(changes)
+            except PartlyWritten as partly:
+                raise partly.cause from None
+        except (PreconditionFailed, NotFound, Conflict):
             raise HoldingsChanged("a membership to move has changed meanwhile") from None
         book_record = self._record(legal_entity, book_id, to_staff_id)
         return ReassignOutcome(book_record, created, list(moves))
