@@ -43,7 +43,7 @@ from typing import Any
 
 from shared.adapters.cosmos import batches
 from shared.adapters.cosmos.database import CosmosContainer, Operation
-from shared.domain.errors import Conflict, DependencyUnavailable, PreconditionFailed
+from shared.domain.errors import Conflict, DependencyUnavailable, NotFound, PreconditionFailed
 
 TALLY = "tally"
 MEMBERSHIP = "membership"
@@ -326,11 +326,12 @@ class TallyWriter:
             tally_operations = [self._tally_operation(o, deltas[o]) for o in owners]
             try:
                 results = self._container.batch(self._legal_entity, tally_operations + operations)
-            except (PreconditionFailed, Conflict) as error:
+            except (PreconditionFailed, Conflict, NotFound) as error:
                 index = getattr(error, "batch_index", None)
                 if index is None or index >= len(tally_operations):
                     raise
-                # Another batch changed a tally first: count on top of what it wrote.
+                # Another batch changed (or someone removed) a tally first: count on top
+                # of what is there now.
                 fresh = read_tallies(self._container, self._legal_entity, owners)
                 self._tallies.update({o: fresh.get(o) for o in owners})
                 continue

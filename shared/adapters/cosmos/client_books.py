@@ -534,8 +534,11 @@ def refresh_copies(
         return 0
     for _ in range(REFRESH_ATTEMPTS):
         try:
-            return _refresh_once(memberships, legal_entity, by_id)
-        except (PreconditionFailed, NotFound, PartlyWritten):
+            try:
+                return _refresh_once(memberships, legal_entity, by_id)
+            except PartlyWritten as partly:
+                raise partly.cause from None
+        except (PreconditionFailed, NotFound):
             # A membership was removed or moved meanwhile: read what is there now (copies
             # already written read as unchanged, so their tallies are not counted twice).
             continue
