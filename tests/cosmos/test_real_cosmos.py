@@ -9,13 +9,15 @@ import datetime as dt
 import pytest
 
 from shared.adapters.cosmos import batches
+from shared.adapters.cosmos.book_tally import tally_id
 from shared.adapters.cosmos.database import CosmosDatabase
 from shared.adapters.cosmos.notes import revision_item_id
 from shared.adapters.cosmos.storage import CosmosStorage
+from shared.domain.book_filters import BookFilters
 from shared.domain.errors import Conflict, PreconditionFailed
 from shared.domain.notes import Authoring, delete_note, edit_note, new_note
 from shared.ports.activities import CustomerKey
-from shared.ports.client_books import HeldElsewhere
+from shared.ports.client_books import BookScope, HeldElsewhere
 from tests.cosmos.harness import CosmosTarget
 
 pytestmark = pytest.mark.real_cosmos
@@ -76,7 +78,9 @@ def test_a_note_edit_or_deletion_whose_revision_cannot_be_kept_changes_nothing(
     assert cosmos_storage.notes.get(customer, "N1") == note
 
 
-def test_a_refused_add_to_a_client_book_adds_nobody(cosmos_storage: CosmosStorage) -> None:
+def test_a_refused_add_to_a_client_book_adds_nobody(
+    cosmos_storage: CosmosStorage, database: CosmosDatabase
+) -> None:
     cosmos_storage.customers.upsert_many(
         "USRT",
         [{"customerId": c, "name": c, "addressBooks": ["AB1"]} for c in ("C1", "C2", "C3")],
@@ -87,3 +91,8 @@ def test_a_refused_add_to_a_client_book_adds_nobody(cosmos_storage: CosmosStorag
         # C1 is created before C2 is refused: the batch undoes it.
         books.add_to_book("USRT", "bob", ["C1", "C2", "C3"], True, str, "2026-01-05T10:00:00.000Z")
     assert books.holdings_of("USRT", ["C1", "C3"]) == []
+    # The book's tally opened the batch: it is undone with it.
+    summary = books.summarize_book(BookScope("USRT", ("bob",)), BookFilters(), [])
+    assert summary.total_count == 0
+    tally = database.container("memberships").read(tally_id("bob"), "USRT")
+    assert tally is None or tally["members"] == 0

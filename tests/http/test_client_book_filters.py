@@ -172,3 +172,32 @@ def test_bad_filters_are_400_problems_naming_the_parameter(book: World, params, 
 def test_ownerStaffId_belongs_to_the_store_book_only(book: World) -> None:
     reply = book.as_staff("alice").get(MY_BOOK, params={"ownerStaffId": "alice"})
     assert reply.status == 400
+
+
+def test_the_first_page_after_a_change_shows_it_in_the_refiners(book: World) -> None:
+    """Refiners of a whole book change in the same write as the book (read your writes)."""
+
+    def vip_counts() -> list[dict]:
+        refiners = {r["name"]: r for r in listed(book, {})["refiners"]}
+        return refiners["vip"]["values"]
+
+    alice = book.as_staff("alice")
+    assert vip_counts() == [{"value": True, "count": 5}, {"value": False, "count": 8}]
+
+    details = alice.get(pos_path("S1", "customers/UC002"))
+    changed = alice.patch(
+        pos_path("S1", "customers/UC002/attributes"),
+        json={"attributes": {"vip": True}},
+        headers={"If-Match": details.etag},
+    )
+    assert changed.status == 200, changed
+    assert vip_counts() == [{"value": True, "count": 6}, {"value": False, "count": 7}]
+
+    removed = alice.post(
+        pos_path("S1", "client-book/customers/remove"), json={"customerIds": ["UC002", "X3"]}
+    )
+    assert removed.status == 200, removed
+    assert vip_counts() == [{"value": True, "count": 4}, {"value": False, "count": 7}]
+
+    add_to_book(book, "alice", ["UC002"], "S1")
+    assert vip_counts() == [{"value": True, "count": 5}, {"value": False, "count": 7}]

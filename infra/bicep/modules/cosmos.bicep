@@ -180,6 +180,12 @@ var containers = [
       {
         path: '/"_etag"/?'
       }
+      {
+        path: '/counts/*'
+      }
+      {
+        path: '/extremes/*'
+      }
     ]
     defaultTtl: null
   }

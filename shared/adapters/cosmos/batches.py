@@ -39,7 +39,7 @@ def delete(item_id: str, etag: str | None = None) -> Operation:
     return ("delete", (item_id,), {"if_match_etag": etag})
 
 
-def _size(operation: Operation) -> int:
+def size_of(operation: Operation) -> int:
     return sum(len(canonical_json(arg)) for arg in operation[1]) + 100
 
 
@@ -48,7 +48,7 @@ def split(operations: Sequence[Operation]) -> Iterator[list[Operation]]:
     group: list[Operation] = []
     group_bytes = 0
     for operation in operations:
-        size = _size(operation)
+        size = size_of(operation)
         if group and (len(group) == MAX_OPERATIONS or group_bytes + size > MAX_BATCH_BYTES):
             yield group
             group, group_bytes = [], 0

@@ -3,7 +3,8 @@
 One partition per legal entity holds its books, their memberships, the audit of store-level
 changes and two counters. Ids keep the kinds apart (customer ids never hold ':'):
 
-- book `book:<ownerStaffId>` and its id reservation `bookid:<bookId>`;
+- book `book:<ownerStaffId>`, its id reservation `bookid:<bookId>` and its refiner tally
+  `tally:<ownerStaffId>` (book_tally.py);
 - membership `<customerId>` while the one-book rule is on (ids are unique in a partition,
   so a second book's create fails: the rule enforced by the store), else
   `<bookId>:<customerId>`;

@@ -27,17 +27,31 @@ from shared.adapters.cosmos.book_items import (
     membership_id,
     membership_item,
 )
-from shared.adapters.cosmos.book_query import book_where, collapses_customers
-from shared.adapters.cosmos.book_summary import fold, projection
+from shared.adapters.cosmos.book_query import book_where, collapses_customers, owners_of
+from shared.adapters.cosmos.book_summary import (
+    fold,
+    has_row_conditions,
+    projection,
+    summed,
+    tallies_query,
+)
+from shared.adapters.cosmos.book_tally import (
+    TALLY,
+    Change,
+    PartlyWritten,
+    TallyWriter,
+    empty_tally,
+    read_tallies,
+)
 from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import customer_item
-from shared.adapters.cosmos.database import CosmosContainer, Operation
+from shared.adapters.cosmos.database import CosmosContainer
 from shared.adapters.cosmos.item_format import api_etag, customer_key
 from shared.adapters.cosmos.sequences import take
 from shared.domain.attributes import AttributeDefinition
 from shared.domain.book_filters import BookFilters
 from shared.domain.client_books import BookHolding, ClientBookRecord
-from shared.domain.errors import Conflict, NotFound, PreconditionFailed
+from shared.domain.errors import Conflict, DependencyUnavailable, NotFound, PreconditionFailed
 from shared.ports.client_books import (
     AddOutcome,
     AuditEntry,
@@ -56,6 +70,8 @@ from shared.ports.client_books import (
 from shared.ports.customers import StoredCustomer
 
 MAX_BOOK_ID_ATTEMPTS = 20
+# A customer change racing removals from the books holding it reads them again this often.
+REFRESH_ATTEMPTS = 5
 BOOK_SEQUENCE = "client-book"
 AUDIT_SEQUENCE = "client-book-audit"
 PAGE_FIELDS = (
@@ -92,24 +108,35 @@ class CosmosClientBookRecords:
         return ClientBookRecord(legal_entity, book_id, owner_staff_id, sum(counted))
 
     def _book_and_members(
-        self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str]
-    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """In one query: the owner's book item and its memberships of these customers."""
+        self,
+        legal_entity: str,
+        owner_staff_id: str,
+        customer_ids: Sequence[str],
+        tally_owners: Sequence[str] = (),
+    ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any] | None], list[dict[str, Any]]]:
+        """In one query: the owner's book item, its memberships of these customers, and the
+        tallies of the owner's book and of `tally_owners`' books (None where missing)."""
+        owners = list(dict.fromkeys([owner_staff_id, *tally_owners]))
         items = self._items.query(
-            "SELECT * FROM c WHERE c.legalEntity = @le AND c.ownerStaffId = @owner"
-            f" AND (c.type = '{BOOK}'"
+            "SELECT * FROM c WHERE c.legalEntity = @le AND ARRAY_CONTAINS(@owners, c.ownerStaffId)"
+            f" AND (c.type = '{BOOK}' OR c.type = '{TALLY}'"
             f" OR (c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)))",
-            {"@le": legal_entity, "@owner": owner_staff_id, "@ids": list(customer_ids)},
+            {"@le": legal_entity, "@owners": owners, "@ids": list(customer_ids)},
             partition_key=legal_entity,
         )
         book = None
+        tallies: dict[str, dict[str, Any] | None] = dict.fromkeys(owners)
         members = []
         for item in items:
+            if item["ownerStaffId"] != owner_staff_id and item["type"] != TALLY:
+                continue  # another owner's book or membership: only its tally was asked for
             if item["type"] == BOOK:
                 book = item
+            elif item["type"] == TALLY:
+                tallies[item["ownerStaffId"]] = item
             else:
                 members.append(item)
-        return book, members
+        return book, tallies, members
 
     def _ensure_book(
         self,
@@ -199,6 +226,12 @@ class CosmosClientBookRecords:
     ) -> BookSummary:
         if not attributes:
             return BookSummary(self.count_in_book(scope, filters), [])
+        if not has_row_conditions(filters) and not collapses_customers(scope, filters):
+            sql, parameters = tallies_query(scope.legal_entity, owners_of(scope, filters))
+            items = self._items.query(sql, parameters, partition_key=scope.legal_entity)
+            summary = summed(items, attributes)
+            if summary is not None:
+                return summary
         where = book_where(scope, filters)
         rows = self._items.query(
             projection(where, attributes), where.parameters, partition_key=scope.legal_entity
@@ -248,34 +281,52 @@ class CosmosClientBookRecords:
         new_book_id: NewBookId,
         created_at: str,
     ) -> AddOutcome:
-        book, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
+        book, tallies, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
         book_id, created = self._ensure_book(
             legal_entity, owner_staff_id, book, new_book_id, created_at
         )
+        if created:
+            tallies[owner_staff_id] = empty_tally(legal_entity, owner_staff_id)
         present = {m["customerId"] for m in members if m["bookId"] == book_id}
         to_add = [c for c in dict.fromkeys(customer_ids) if c not in present]
         if to_add:
             copies = self._card_copies(legal_entity, to_add)
-            operations = [
-                batches.create(
-                    membership_item(
-                        legal_entity,
-                        BookHolding(c, book_id, owner_staff_id),
-                        sole_holder,
-                        created_at,
-                        copies[c],
-                    )
+            changes = []
+            for customer in to_add:
+                if customer not in copies:
+                    continue
+                holding = BookHolding(customer, book_id, owner_staff_id)
+                item = membership_item(
+                    legal_entity, holding, sole_holder, created_at, copies[customer]
                 )
-                for c in to_add
-                if c in copies
-            ]
-            try:
-                batches.write_in_batches(self._items, legal_entity, operations)
-            except Conflict as problem:
-                raise HeldElsewhere(str(problem)) from None
+                change = Change([batches.create(item)])
+                change.touch(owner_staff_id).count(item["attributes"], +1)
+                changes.append(change)
+            self._add_all_or_nothing(legal_entity, owner_staff_id, tallies, changes)
         book_record = self._record(legal_entity, book_id, owner_staff_id)
         already = [c for c in customer_ids if c in present]
         return AddOutcome(book_record, created, to_add, already)
+
+    def _add_all_or_nothing(
+        self,
+        legal_entity: str,
+        owner_staff_id: str,
+        tallies: dict[str, dict[str, Any] | None],
+        changes: Sequence[Change],
+    ) -> None:
+        """Write an add; 100 memberships and the tally are 101 operations, so an add of 100
+        takes two batches. If the second loses a race for a customer, the first is taken
+        back, so the add stays all or nothing (a crash in between leaves the first part)."""
+        try:
+            TallyWriter(self._items, legal_entity, tallies).write(changes)
+        except Conflict as problem:
+            raise HeldElsewhere(str(problem)) from None
+        except PartlyWritten as partly:
+            if not isinstance(partly.cause, Conflict):
+                raise partly.cause from None
+            written = [c.operations[0][1][0]["customerId"] for c in changes[: partly.written]]
+            self.remove_from_book(legal_entity, owner_staff_id, written, None)
+            raise HeldElsewhere(str(partly.cause)) from None
 
     def _card_copies(self, legal_entity: str, customer_ids: Sequence[str]) -> dict[str, Any]:
         items = self._customers.query(
@@ -292,22 +343,29 @@ class CosmosClientBookRecords:
         customer_ids: Sequence[str],
         audit: AuditStamp | None,
     ) -> RemoveOutcome:
-        book, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
+        book, tallies, members = self._book_and_members(legal_entity, owner_staff_id, customer_ids)
         if book is None:
             return RemoveOutcome(None, [], list(customer_ids))
         book_id = book["bookId"]
         held = {m["customerId"]: m for m in members if m["bookId"] == book_id}
         removed = [c for c in dict.fromkeys(customer_ids) if c in held]
-        groups: list[list[Operation]] = [[batches.delete(held[c]["id"])] for c in removed]
+        changes = []
+        for customer in removed:
+            change = Change([batches.delete(held[customer]["id"])])
+            change.touch(owner_staff_id).count(held[customer].get("attributes"), -1)
+            changes.append(change)
         if audit is not None and removed:
             last = take(self._items, legal_entity, AUDIT_SEQUENCE, len(removed))
-            for number, (customer, group) in enumerate(zip(removed, groups, strict=True)):
+            for number, (customer, change) in enumerate(zip(removed, changes, strict=True)):
                 source = BookHolding(customer, book_id, owner_staff_id)
                 entry = audit_item(
                     legal_entity, last - len(removed) + 1 + number, audit, source, None, None
                 )
-                group.append(batches.create(entry))
-        self._write_groups(legal_entity, groups)
+                change.operations.append(batches.create(entry))
+        try:
+            TallyWriter(self._items, legal_entity, tallies).write(changes)
+        except PartlyWritten as partly:
+            raise partly.cause from None
         book_record = self._record(legal_entity, book_id, owner_staff_id)
         return RemoveOutcome(book_record, removed, [c for c in customer_ids if c not in held])
 
@@ -320,24 +378,30 @@ class CosmosClientBookRecords:
         audit: AuditStamp,
     ) -> ReassignOutcome:
         customer_ids = sorted({m.customer_id for m in moves})
-        book, _ = self._book_and_members(legal_entity, to_staff_id, [])
+        sources = sorted({m.owner_staff_id for m in moves})
+        book, tallies, _ = self._book_and_members(legal_entity, to_staff_id, [], sources)
         book_id, created = self._ensure_book(
             legal_entity, to_staff_id, book, new_book_id, audit.recorded_at
         )
+        if created:
+            tallies[to_staff_id] = empty_tally(legal_entity, to_staff_id)
         current = {
             (i["customerId"], i["bookId"]): i
             for i in (self._memberships_of(legal_entity, customer_ids) if moves else [])
         }
         held = {c for c, b in current if b == book_id}
-        groups = self._move(legal_entity, moves, current, book_id, to_staff_id, held)
+        changes = self._move(moves, current, book_id, to_staff_id, held)
         if moves:
             last = take(self._items, legal_entity, AUDIT_SEQUENCE, len(moves))
-            for number, (move, group) in enumerate(zip(moves, groups, strict=True)):
+            for number, (move, change) in enumerate(zip(moves, changes, strict=True)):
                 entry_id = last - len(moves) + 1 + number
                 entry = audit_item(legal_entity, entry_id, audit, move, book_id, to_staff_id)
-                group.append(batches.create(entry))
+                change.operations.append(batches.create(entry))
         try:
-            self._write_groups(legal_entity, groups)
+            try:
+                TallyWriter(self._items, legal_entity, tallies).write(changes)
+            except PartlyWritten as partly:
+                raise partly.cause from None
         except (PreconditionFailed, NotFound, Conflict):
             raise HoldingsChanged("a membership to move has changed meanwhile") from None
         book_record = self._record(legal_entity, book_id, to_staff_id)
@@ -345,25 +409,29 @@ class CosmosClientBookRecords:
 
     @staticmethod
     def _move(
-        legal_entity: str,
         moves: Sequence[BookHolding],
         current: dict[tuple[str, str], dict[str, Any]],
         book_id: str,
         to_staff_id: str,
         held: set[str],
-    ) -> list[list[Operation]]:
+    ) -> list[Change]:
         """Per move, the operations re-homing its membership into the target book, or
-        dropping it when the target holds the customer already (several books allowed).
-        Each is guarded by the membership's ETag: a concurrent change fails the batch."""
-        groups = []
+        dropping it when the target holds the customer already (several books allowed),
+        and what that does to both books' tallies. Each is guarded by the membership's
+        ETag: a concurrent change fails the batch."""
+        changes = []
         for move in moves:
             item = current.get((move.customer_id, move.book_id))
             if item is None or item["ownerStaffId"] != move.owner_staff_id:
                 raise HoldingsChanged("a membership to move is no longer there")
             etag = item["_etag"]
+            change = Change([])
+            change.touch(move.owner_staff_id).count(item.get("attributes"), -1)
+            changes.append(change)
             if move.customer_id in held:
-                groups.append([batches.delete(item["id"], etag)])
+                change.operations.append(batches.delete(item["id"], etag))
                 continue
+            change.touch(to_staff_id).count(item.get("attributes"), +1)
             held.add(move.customer_id)
             sole = item["id"] == move.customer_id
             moved = {k: v for k, v in item.items() if not k.startswith("_")}
@@ -373,22 +441,10 @@ class CosmosClientBookRecords:
                 id=membership_id(move.customer_id, book_id, sole),
             )
             if sole:
-                groups.append([batches.replace(moved, etag)])
+                change.operations.append(batches.replace(moved, etag))
             else:
-                groups.append([batches.delete(item["id"], etag), batches.create(moved)])
-        return groups
-
-    def _write_groups(self, legal_entity: str, groups: Sequence[Sequence[Operation]]) -> None:
-        """Send groups of operations in as few batches as fit, never splitting a group (a
-        customer's move and its audit entry land together)."""
-        batch: list[Operation] = []
-        for group in groups:
-            if len(batch) + len(group) > batches.MAX_OPERATIONS:
-                batches.write_in_batches(self._items, legal_entity, batch)
-                batch = []
-            batch.extend(group)
-        if batch:
-            batches.write_in_batches(self._items, legal_entity, batch)
+                change.operations += [batches.delete(item["id"], etag), batches.create(moved)]
+        return changes
 
     def audit_trail(
         self, legal_entity: str, customer_id: str | None, before_entry_id: int | None, limit: int
@@ -455,23 +511,48 @@ def refresh_copies(
     memberships: CosmosContainer, legal_entity: str, customer_items: Sequence[dict[str, Any]]
 ) -> int:
     """Write each customer's current card copy onto its memberships (a customer change must
-    show on every card); one query, then batches of replaces in the partition."""
+    show on every card); one query, then batches of replaces in the partition, each with the
+    tallies of the books whose attribute counts it changes (one more query when any)."""
     by_id = {i["customerId"]: i for i in customer_items}
     if not by_id:
         return 0
+    for _ in range(REFRESH_ATTEMPTS):
+        try:
+            try:
+                return _refresh_once(memberships, legal_entity, by_id)
+            except PartlyWritten as partly:
+                raise partly.cause from None
+        except (PreconditionFailed, NotFound):
+            # A membership was removed or moved meanwhile: read what is there now (copies
+            # already written read as unchanged, so their tallies are not counted twice).
+            continue
+    raise DependencyUnavailable("a client book is being changed by many at once; try again")
+
+
+def _refresh_once(
+    memberships: CosmosContainer, legal_entity: str, by_id: Mapping[str, dict[str, Any]]
+) -> int:
     found = memberships.query(
         "SELECT * FROM c WHERE c.legalEntity = @le"
         f" AND c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)",
         {"@le": legal_entity, "@ids": list(by_id)},
         partition_key=legal_entity,
     )
-    operations = []
+    changes = []
     for member in found:
         fresh = {k: v for k, v in member.items() if not k.startswith("_")}
         fresh.update(card_copy(by_id[member["customerId"]]))
-        operations.append(batches.upsert(fresh))
-    batches.write_in_batches(memberships, legal_entity, operations)
-    return len(operations)
+        # If-Match: a membership removed meanwhile must not come back with this write.
+        change = Change([batches.replace(fresh, member["_etag"])])
+        delta = change.touch(member["ownerStaffId"])
+        delta.count(member.get("attributes"), -1)
+        delta.count(fresh.get("attributes"), +1)
+        changes.append(change)
+    owners = sorted({o for c in changes for o, d in c.deltas.items() if not d.is_empty()})
+    stored = read_tallies(memberships, legal_entity, owners)
+    tallies: dict[str, dict[str, Any] | None] = {o: stored.get(o) for o in owners}
+    TallyWriter(memberships, legal_entity, tallies).write(changes)
+    return len(changes)
 
 
 def _stale(customer_id: str, current: str | None) -> PreconditionFailed:

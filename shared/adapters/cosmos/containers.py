@@ -94,7 +94,11 @@ LAYOUT = DatabaseLayout(
             partition_key="/legalEntity",
             # book pages: ORDER BY c.sortName, c.customerId; audit orders by /entryId alone
             composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
-            purpose="client books, memberships with denormalized card fields, audit, sequences",
+            # A book's refiner tally is only read whole; its value counts are never filtered
+            # on, and rewriting it with every membership change stays cheap unindexed.
+            excluded_paths=('/"_etag"/?', "/counts/*", "/extremes/*"),
+            purpose="client books, memberships with denormalized card fields, refiner tallies,"
+            " audit, sequences",
         ),
         ContainerSpec(
             name="activities",
