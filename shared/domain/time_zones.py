@@ -1,8 +1,8 @@
 """Store time zones: which names are valid and what date it is in a store.
 
-A store's "today" (upcoming birthdays, day boundaries) is its local calendar date: at 09:00 in
-Auckland it is still yesterday in Los Angeles, and a UTC date would show an associate the
-wrong day's birthdays for up to half of their opening hours.
+A store's "today" (upcoming birthdays, day boundaries) is its local calendar date: at 09:00
+on the 21st in Auckland it is 12:00 on the 20th in Los Angeles, and a UTC date would show
+either store the wrong day's birthdays for part of every trading day.
 """
 
 from __future__ import annotations
