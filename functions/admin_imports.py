@@ -7,6 +7,8 @@ import azure.functions as func
 from functions.http_support import Access, ApiRequest, endpoint
 from functions.route_values import legal_entity
 from functions.schemas import ImportReportBody
+from shared.domain.customers import CustomerImportRecord
+from shared.domain.organisation import PermissionSet, Staff, Store
 from shared.services.record_stream import records
 
 bp = func.Blueprint()
@@ -23,6 +25,7 @@ NDJSON = "application/x-ndjson"
     summary="Bulk upsert of stores, staff, permission-sets or customers, with a per-record report",
     response_model=ImportReportBody,
     body_content_types=("application/json", NDJSON),
+    body_record_models=(Store, Staff, PermissionSet, CustomerImportRecord),
     large_body=True,
 )
 def import_records(request: ApiRequest) -> dict:

@@ -76,6 +76,9 @@ class EndpointSpec:
     operation: Operation | None = None
     large_body: bool = False  # imports: MAX_IMPORT_BODY_BYTES instead of MAX_BODY_BYTES
     body_content_types: tuple[str, ...] = ("application/json",)
+    # Bodies the service validates record by record (imports): the record shapes, for the
+    # OpenAPI document only; the pipeline reads such a body as text and never validates it.
+    body_record_models: tuple[type[BaseModel], ...] = ()
     headers: tuple[str, ...] = ()  # request headers the route reads (If-Match, Idempotency-Key)
     # Of those, the ones a request cannot go without: the pipeline answers 428 when If-Match
     # is one of them and missing, so the document's `required` and the behaviour agree.

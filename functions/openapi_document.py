@@ -78,7 +78,7 @@ SECURITY_SCHEME = "entra"
 def _models() -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     for spec in ENDPOINTS:
-        for model in (spec.request_model, spec.response_model):
+        for model in (spec.request_model, spec.response_model, *spec.body_record_models):
             if model is not None:
                 found[model.__name__] = model
     return list(found.values())
@@ -193,6 +193,13 @@ def _operation(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
             "required": True,
             "content": {t: {"schema": schema} for t in spec.body_content_types},
         }
+    elif spec.body_record_models:
+        record = {"oneOf": [refs[(m, "validation")] for m in spec.body_record_models]}
+        content = {"application/json": {"schema": {"type": "array", "items": record}}}
+        # NDJSON: one record per line, each as an item of the array (OpenAPI 3.1 cannot
+        # describe a line-delimited stream).
+        content.update({t: {"schema": {}} for t in spec.body_content_types if t not in content})
+        operation["requestBody"] = {"required": True, "content": content}
     elif spec.body_content_types != ("application/json",):
         operation["requestBody"] = {
             "required": True,

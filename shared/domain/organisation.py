@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from shared.domain.model_base import DomainModel, Identifier, Name
+from shared.domain.time_zones import DEFAULT_TIME_ZONE, TimeZoneName
 
 
 class Operation(StrEnum):
@@ -40,6 +41,7 @@ class Store(DomainModel):
     store_id: Identifier
     name: Name
     address_books: list[Identifier] = Field(min_length=1, max_length=20)
+    time_zone: TimeZoneName = DEFAULT_TIME_ZONE
 
 
 class PermissionSet(DomainModel):

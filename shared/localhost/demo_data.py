@@ -26,9 +26,24 @@ PERMISSION_SETS = [
 ]
 # Seattle and Portland share the WEST address book; Austin keeps its own.
 STORES = [
-    {"storeId": "SEA01", "name": "Seattle Downtown", "addressBooks": ["WEST"]},
-    {"storeId": "POR01", "name": "Portland Pearl", "addressBooks": ["WEST", "PDX"]},
-    {"storeId": "AUS01", "name": "Austin Domain", "addressBooks": ["SOUTH"]},
+    {
+        "storeId": "SEA01",
+        "name": "Seattle Downtown",
+        "addressBooks": ["WEST"],
+        "timeZone": "America/Los_Angeles",
+    },
+    {
+        "storeId": "POR01",
+        "name": "Portland Pearl",
+        "addressBooks": ["WEST", "PDX"],
+        "timeZone": "America/Los_Angeles",
+    },
+    {
+        "storeId": "AUS01",
+        "name": "Austin Domain",
+        "addressBooks": ["SOUTH"],
+        "timeZone": "America/Chicago",
+    },
 ]
 STAFF = [
     ("000001", "Ana Alvarez", ["SEA01"], "associate"),

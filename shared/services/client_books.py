@@ -32,6 +32,7 @@ from shared.domain.customers import refuse_erased
 from shared.domain.errors import InvalidContinuationToken, ValidationFailed
 from shared.domain.organisation import Operation
 from shared.domain.refiners import build_refiner, refinable_attributes
+from shared.domain.time_zones import local_date
 from shared.paging import ContinuationCodec
 from shared.ports.client_books import (
     AuditStamp,
@@ -80,7 +81,7 @@ class ClientBookService:
     ) -> BookPage:
         """Operation 712: my book's cards, filtered, with refiners on the first page."""
         ctx = self._contexts.of(staff)
-        filters = parse_book_filters(query, ctx.group, self._today())
+        filters = parse_book_filters(query, ctx.group, self._today(ctx))
         scope = BookScope(ctx.legal_entity, (ctx.staff_id,))
         return self._page(ctx, "my-book", scope, filters, page_size, token)
 
@@ -89,7 +90,7 @@ class ClientBookService:
     ) -> BookPage:
         """Operation 713: the books of everyone sharing an address book with the caller."""
         ctx = self._contexts.of(staff)
-        filters = parse_book_filters(query, ctx.group, self._today(), owner_filter_allowed=True)
+        filters = parse_book_filters(query, ctx.group, self._today(ctx), owner_filter_allowed=True)
         owners = ctx.store_book_owners()
         if filters.owner_staff_id is not None and filters.owner_staff_id not in owners:
             raise ValidationFailed.single(
@@ -285,8 +286,10 @@ class ClientBookService:
     def _stamp(self, ctx: ClientelingContext, action: str) -> AuditStamp:
         return AuditStamp(action, ctx.staff.store.store_id, ctx.staff_id, iso(self._clock.now()))
 
-    def _today(self) -> dt.date:
-        return self._clock.now().date()
+    def _today(self, ctx: ClientelingContext) -> dt.date:
+        # The store's calendar date, not UTC's: "upcoming" starts on the day the associate
+        # is living in.
+        return local_date(self._clock.now(), ctx.staff.store.time_zone)
 
     # -- headquarters ---------------------------------------------------------------------
 
