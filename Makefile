@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci flex-cost
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ load: install  ## 20,000 requests from 52 POS clients, figures per operation, in
 
 load-ci: install  ## a reduced load run for CI
 	$(BIN)/python -m tests.load.run --requests 2000 --associates 20 --customers 1000
+
+# The POS read mix on Cosmos DB behind a proxy adding one region round trip (5 ms) per request,
+# at 1, 4, 8 and 16 concurrent requests per worker: docs/performance.md, "Cost on Flex Consumption".
+flex-cost: install cosmos-server  ## throughput, CPU per request and GB-s per million POS reads (about 3 min)
+	$(BIN)/python -m tests.bench.flex_cost
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache
