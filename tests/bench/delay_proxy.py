@@ -100,6 +100,11 @@ async def _run(target: tuple[str, int], delay_ms: float) -> None:
     loop.add_reader(sys.stdin.fileno(), lambda: sys.stdin.read(1) or stopping.set())
     await stopping.wait()
     server.close()
+    # Connections still open (keep-alive clients) end with the process, without warnings.
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
 
 
 def _address(text: str) -> tuple[str, int]:

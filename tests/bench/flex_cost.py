@@ -53,6 +53,7 @@ class Row:
     p95_ms: float
     other_cpu_share: float  # CPU of the Cosmos server and the proxy, in cores
     cosmos_requests: int  # requests the Cosmos DB server answered in the window
+    load_average: float  # the machine's, over the last minute, at the end of the window
 
     @property
     def per_second(self) -> float:
@@ -201,14 +202,16 @@ def measure(level: int, setup: Setup) -> Row:
         p95_ms=percentile(latencies, 0.95),
         other_cpu_share=others_cpu / seconds,
         cosmos_requests=cosmos,
+        load_average=os.getloadavg()[0],
     )
 
 
 def table(rows: list[Row]) -> str:
     lines = [
         "| concurrency | threads | req/s | CPU ms/req | p50 ms | p95 ms | % of CPU-bound limit "
-        "| instance-s per 1M | GB-s per 1M | Cosmos requests per request | server+proxy cores |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| instance-s per 1M | GB-s per 1M | Cosmos requests per request | server+proxy cores "
+        "| load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -216,7 +219,8 @@ def table(rows: list[Row]) -> str:
             f"| {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.share_of_limit:.0%} "
             f"| {r.instance_seconds_per_million:,.0f} "
             f"| {r.instance_seconds_per_million * INSTANCE_GB:,.0f} "
-            f"| {r.cosmos_requests / r.requests:.1f} | {r.other_cpu_share:.2f} |"
+            f"| {r.cosmos_requests / r.requests:.1f} | {r.other_cpu_share:.2f} "
+            f"| {r.load_average:.1f} |"
         )
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from tests.bench.flex_cost import INSTANCE_GB, READ_MIX, Row, process_cpu_second
 def _row(**overrides: float) -> Row:
     values = dict(concurrency=8, threads=8, requests=1000, seconds=10.0, cpu_seconds=5.0)
     values |= dict(p50_ms=30.0, p95_ms=60.0, other_cpu_share=0.4, cosmos_requests=4000)
+    values |= dict(load_average=1.5)
     return Row(**(values | overrides))
 
 
