@@ -1,10 +1,13 @@
 """`make flex-cost`: throughput and CPU per POS read on Cosmos DB one region round trip away.
 
-    python -m tests.bench.flex_cost [--levels 1,4,16] [--seconds 20] [--delay-ms 5]
+    python -m tests.bench.flex_cost [--levels 1,4,8,16] [--seconds 20] [--delay-ms 5]
+
+A level is N (N clients, N worker threads) or N:T (N clients, T threads: the worker
+queues what its threads cannot take).
 
 Starts the local Cosmos DB test server, a delay proxy in front of it (tests/bench/delay_proxy.py,
 5 ms per request: a round trip within a region), seeds it like `make load`, then for each
-level N runs one app process on a thread pool of N (tests/bench/flex_app.py, the Python
+level runs one app process on a thread pool of N (tests/bench/flex_app.py, the Python
 worker's PYTHON_THREADPOOL_THREAD_COUNT) under N POS clients doing the read mix of
 `make load`. CPU time is read from /proc for the app process alone, before and after each
 measured window, so CPU ms per request is the worker's own cost whatever else runs on the
@@ -51,7 +54,8 @@ class Row:
     cpu_seconds: float
     p50_ms: float
     p95_ms: float
-    other_cpu_share: float  # CPU of the Cosmos server and the proxy, in cores
+    other_cpu_share: float  # CPU of the Cosmos server, the proxy and the clients, in cores
+    machine_busy: float  # share of all the machine's CPUs busy (anyone's work)
     cosmos_requests: int  # requests the Cosmos DB server answered in the window
     load_average: float  # the machine's, over the last minute, at the end of the window
 
@@ -130,7 +134,7 @@ class Setup:
     env: dict[str, str]  # the app's settings: Cosmos DB through the proxy
     tokens: dict[str, str]
     customers: list[str]
-    others: list[int]  # the Cosmos server's and the proxy's process ids
+    others: list[int]  # the Cosmos server's and the proxy's process ids (clients: this one)
     args: argparse.Namespace
     server: CosmosTestServer
     database: str
@@ -177,30 +181,42 @@ def populate(url: str, tokens: dict[str, str], associates: int, customers: list[
         thread.join()
 
 
-def measure(level: int, setup: Setup) -> Row:
-    with child(["tests.bench.flex_app", "--threads", str(level)], setup.env) as (pid, url):
+def machine_cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return sum(values) - idle, sum(values)
+
+
+def measure(clients: int, threads: int, setup: Setup) -> Row:
+    arguments = ["tests.bench.flex_app", "--threads", str(threads)]
+    with child(arguments, setup.env) as (pid, url):
         ledger = Ledger()
-        drive(url, setup, level, setup.args.warmup, Stats(), ledger)
+        drive(url, setup, clients, setup.args.warmup, Stats(), ledger)
         stats = Stats()
+        others = [*setup.others, os.getpid()]
         cpu_before = process_cpu_seconds(pid)
-        others_before = sum(process_cpu_seconds(p) for p in setup.others)
+        others_before = sum(process_cpu_seconds(p) for p in others)
+        machine_before = machine_cpu_jiffies()
         cosmos_before = setup.cosmos_requests()
-        seconds = drive(url, setup, level, setup.args.seconds, stats, ledger)
+        seconds = drive(url, setup, clients, setup.args.seconds, stats, ledger)
         cpu = process_cpu_seconds(pid) - cpu_before
-        others_cpu = sum(process_cpu_seconds(p) for p in setup.others) - others_before
+        others_cpu = sum(process_cpu_seconds(p) for p in others) - others_before
+        busy, total = (b - a for a, b in zip(machine_before, machine_cpu_jiffies(), strict=True))
         cosmos = setup.cosmos_requests() - cosmos_before
     if ledger.unexpected:
         raise RuntimeError(f"unexpected answers: {ledger.unexpected[:5]}")
     latencies = sorted(v for values in stats.latencies_ms.values() for v in values)
     return Row(
-        concurrency=level,
-        threads=level,
+        concurrency=clients,
+        threads=threads,
         requests=stats.total,
         seconds=seconds,
         cpu_seconds=cpu,
         p50_ms=percentile(latencies, 0.50),
         p95_ms=percentile(latencies, 0.95),
         other_cpu_share=others_cpu / seconds,
+        machine_busy=busy / total,
         cosmos_requests=cosmos,
         load_average=os.getloadavg()[0],
     )
@@ -209,9 +225,9 @@ def measure(level: int, setup: Setup) -> Row:
 def table(rows: list[Row]) -> str:
     lines = [
         "| concurrency | threads | req/s | CPU ms/req | p50 ms | p95 ms | % of CPU-bound limit "
-        "| instance-s per 1M | GB-s per 1M | Cosmos requests per request | server+proxy cores "
-        "| load average |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| instance-s per 1M | GB-s per 1M | Cosmos requests per request "
+        "| server, proxy and clients, cores | machine busy | load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -220,14 +236,14 @@ def table(rows: list[Row]) -> str:
             f"| {r.instance_seconds_per_million:,.0f} "
             f"| {r.instance_seconds_per_million * INSTANCE_GB:,.0f} "
             f"| {r.cosmos_requests / r.requests:.1f} | {r.other_cpu_share:.2f} "
-            f"| {r.load_average:.1f} |"
+            f"| {r.machine_busy:.0%} | {r.load_average:.1f} |"
         )
     return "\n".join(lines)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--levels", default="1,4,8,16", help="client concurrency = worker threads")
+    parser.add_argument("--levels", default="1,4,8,16", help="N or N:T, comma-separated")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured window per level")
     parser.add_argument("--warmup", type=float, default=4.0, help="unmeasured seconds per level")
     parser.add_argument("--delay-ms", type=float, default=5.0)
@@ -235,15 +251,20 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def parse_level(text: str) -> tuple[int, int]:
+    clients, _, threads = text.partition(":")
+    return int(clients), int(threads or clients)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    levels = [int(n) for n in args.levels.split(",")]
+    levels = [parse_level(text) for text in args.levels.split(",")]
     reason = unavailable_reason()
     if reason:
         print(f"cannot run: {reason}")
         return 2
     logging.basicConfig(level=logging.WARNING)
-    associates = max(levels)
+    associates = max(clients for clients, _ in levels)
     with tempfile.TemporaryDirectory(prefix="flex-cost-") as directory:
         state = Path(directory)
         server = CosmosTestServer(state).start()
@@ -257,7 +278,7 @@ def _run(
     server: CosmosTestServer,
     state: Path,
     args: argparse.Namespace,
-    levels: list[int],
+    levels: list[tuple[int, int]],
     associates: int,
 ) -> int:
     from shared.adapters.cosmos.provisioning import provision
@@ -295,9 +316,9 @@ def _run(
         others = [server.process.pid, proxy_pid]
         setup = Setup(env, tokens, customers, others, args, server, database)
         rows = []
-        for level in levels:
-            rows.append(measure(level, setup))
-            print(f"concurrency {level}: done", flush=True)
+        for clients, threads in levels:
+            rows.append(measure(clients, threads, setup))
+            print(f"{clients} clients, {threads} threads: done", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(table(rows))
     return 0

@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import time
 
-from tests.bench.flex_cost import INSTANCE_GB, READ_MIX, Row, process_cpu_seconds, table
+from tests.bench.flex_cost import (
+    INSTANCE_GB,
+    READ_MIX,
+    Row,
+    parse_level,
+    process_cpu_seconds,
+    table,
+)
 
 
 def _row(**overrides: float) -> Row:
     values = dict(concurrency=8, threads=8, requests=1000, seconds=10.0, cpu_seconds=5.0)
     values |= dict(p50_ms=30.0, p95_ms=60.0, other_cpu_share=0.4, cosmos_requests=4000)
-    values |= dict(load_average=1.5)
+    values |= dict(load_average=1.5, machine_busy=0.6)
     return Row(**(values | overrides))
 
 
@@ -30,6 +37,11 @@ def test_an_instance_kept_busy_bills_one_second_per_second_of_serving() -> None:
     assert row.instance_seconds_per_million == 10_000  # 1,000,000 requests at 100 per second
     assert INSTANCE_GB == 2.0
     assert "| 10,000 | 20,000 | 4.0 |" in table([row])  # GB-s: 2 GB x instance-seconds
+
+
+def test_a_level_is_clients_and_threads() -> None:
+    assert parse_level("8") == (8, 8)
+    assert parse_level("16:5") == (16, 5)
 
 
 def test_the_read_mix_is_the_load_runs_reads_and_no_write() -> None:
