@@ -248,6 +248,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=4.0, help="unmeasured seconds per level")
     parser.add_argument("--delay-ms", type=float, default=5.0)
     parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument(
+        "--version-check-seconds",
+        default="0",
+        help="PUBLISHED_VERSION_CHECK_SECONDS of the app (0, the default: every request)",
+    )
     return parser.parse_args(argv)
 
 
@@ -305,7 +310,11 @@ def _run(
     assert server.process is not None
     proxy_args = ["tests.bench.delay_proxy", "--target", server.endpoint.split("/")[2]]
     with child([*proxy_args, "--delay-ms", str(args.delay_ms)]) as (proxy_pid, port):
-        env = {**os.environ, "COSMOS_ENDPOINT": f"https://127.0.0.1:{port}/"}
+        env = {
+            **os.environ,
+            "COSMOS_ENDPOINT": f"https://127.0.0.1:{port}/",
+            "PUBLISHED_VERSION_CHECK_SECONDS": args.version_check_seconds,
+        }
         with child(["tests.bench.flex_app", "--threads", str(associates)], env) as (_, url):
             populate(url, tokens, associates, customers)
         print(
