@@ -41,7 +41,8 @@ load-ci: install  ## a reduced load run for CI
 	$(BIN)/python -m tests.load.run --requests 2000 --associates 20 --customers 1000
 
 # The POS read mix on Cosmos DB behind a proxy adding one region round trip (5 ms) per request,
-# at 1, 4, 8 and 16 concurrent requests per worker: docs/performance.md, "Cost on Flex Consumption".
+# at 1, 4, 8 and 16 concurrent requests per worker (and 16 on 5 threads): docs/performance.md,
+# "Cost on Flex Consumption".
 flex-cost: install cosmos-server  ## throughput, CPU per request and GB-s per million POS reads (about 3 min)
 	$(BIN)/python -m tests.bench.flex_cost
 

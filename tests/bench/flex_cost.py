@@ -1,6 +1,6 @@
 """`make flex-cost`: throughput and CPU per POS read on Cosmos DB one region round trip away.
 
-    python -m tests.bench.flex_cost [--levels 1,4,8,16] [--seconds 20] [--delay-ms 5]
+    python -m tests.bench.flex_cost [--levels 1,4,8,16,16:5] [--seconds 20] [--delay-ms 5]
 
 A level is N (N clients, N worker threads) or N:T (N clients, T threads: the worker
 queues what its threads cannot take).
@@ -243,7 +243,7 @@ def table(rows: list[Row]) -> str:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--levels", default="1,4,8,16", help="N or N:T, comma-separated")
+    parser.add_argument("--levels", default="1,4,8,16,16:5", help="N or N:T, comma-separated")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured window per level")
     parser.add_argument("--warmup", type=float, default=4.0, help="unmeasured seconds per level")
     parser.add_argument("--delay-ms", type=float, default=5.0)
