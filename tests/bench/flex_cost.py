@@ -7,7 +7,7 @@ queues what its threads cannot take).
 
 Starts the local Cosmos DB test server, a delay proxy in front of it (tests/bench/delay_proxy.py,
 5 ms per request: a round trip within a region), seeds it like `make load`, then for each
-level runs one app process on a thread pool of N (tests/bench/flex_app.py, the Python
+level runs one app process on a thread pool of T (tests/bench/flex_app.py, the Python
 worker's PYTHON_THREADPOOL_THREAD_COUNT) under N POS clients doing the read mix of
 `make load`. CPU time is read from /proc for the app process alone, before and after each
 measured window, so CPU ms per request is the worker's own cost whatever else runs on the
