@@ -113,7 +113,9 @@ def child(arguments: list[str], env: dict[str, str] | None = None) -> Iterator[t
     try:
         assert process.stdout is not None
         ready: list[str] = []
-        reader = threading.Thread(target=lambda: ready.append(process.stdout.readline()))
+        reader = threading.Thread(
+            target=lambda: ready.append(process.stdout.readline()), daemon=True
+        )
         reader.start()
         reader.join(START_TIMEOUT_SECONDS)
         if not ready or not ready[0].startswith("READY "):
