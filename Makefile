@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci soak soak-ci openapi-client lock capacity
+.PHONY: install run test lint bench clean fuzz fuzz-ci load load-ci soak soak-ci openapi-client lock capacity flex-cost
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ soak-ci: install  ## a shorter soak for CI (3,000 requests, about 10 s)
 # is broken. A few minutes, loopback only, not part of CI.
 capacity: install cosmos-server  ## RU per route, RU/s per container and partition, monthly cost, budgets
 	$(BIN)/python -m tests.capacity
+
+# The POS read mix on Cosmos DB behind a proxy adding one region round trip (5 ms) per request,
+# at 1, 4, 8 and 16 concurrent requests per worker (and 16 on 5 threads): docs/performance.md,
+# "Cost on Flex Consumption".
+flex-cost: install cosmos-server  ## throughput, CPU per request and GB-s per million POS reads (about 3 min)
+	$(BIN)/python -m tests.bench.flex_cost
 
 clean:
 	rm -rf .local .pytest_cache .ruff_cache

@@ -63,6 +63,11 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Concurrent HTTP requests per Flex Consumption instance, and the Python worker\'s threads (docs/performance.md, "Cost on Flex Consumption").')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 8
+
 @description('Spread Flex Consumption instances across availability zones (region permitting; keeps at least two always-ready instances per scale group, billed).')
 param functionZoneRedundant bool = false
 
@@ -313,6 +318,7 @@ module functionApp 'modules/function-app.bicep' = {
     apiAudience: apiAudience
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
     zoneRedundant: functionZoneRedundant
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     corsAllowedOrigins: corsAllowedOrigins

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .bicep_model import module_template
+from .bicep_model import function_call, main_template, module_template, name_value_entries
 
 FUNCTION_APP = module_template("function-app")
 
@@ -109,3 +109,26 @@ def test_application_insights_accepts_only_entra_authenticated_telemetry() -> No
     (component,) = monitoring.resources_of_type("Microsoft.Insights/components").values()
 
     assert component["config"]["properties"]["DisableLocalAuth"] is True
+
+
+def test_http_concurrency_and_worker_threads_are_one_parameter() -> None:
+    # The host admits this many requests per instance; the Python worker runs each synchronous
+    # invocation on one of PYTHON_THREADPOOL_THREAD_COUNT threads. Equal, no request waits
+    # inside the worker for a thread and no thread idles (docs/performance.md).
+    scale = single("Microsoft.Web/sites")["properties"]["functionAppConfig"]["scaleAndConcurrency"]
+    settings = {name: value for name, value, _ in name_value_entries("appSettings", FUNCTION_APP)}
+
+    assert scale["triggers"]["http"]["perInstanceConcurrency"] == "httpPerInstanceConcurrency"
+    threads = function_call(settings["PYTHON_THREADPOOL_THREAD_COUNT"], "string")
+    assert threads is not None and list(threads.values()) == ["httpPerInstanceConcurrency"]
+
+
+def test_http_concurrency_default_is_the_measured_one_and_main_passes_it_on() -> None:
+    main = main_template()
+
+    assert FUNCTION_APP.parameters["httpPerInstanceConcurrency"]["default"] == 8
+    assert main.parameters["httpPerInstanceConcurrency"]["default"] == 8
+    (call,) = (
+        m for m in main.modules.values() if m["detail"]["path"].endswith("function-app.bicep")
+    )
+    assert call["config"]["params"]["httpPerInstanceConcurrency"] == "httpPerInstanceConcurrency"

@@ -63,6 +63,11 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Concurrent HTTP requests per instance; also the Python worker\'s thread count (PYTHON_THREADPOOL_THREAD_COUNT), so each admitted request gets a thread at once. Sized for 2048 MB (one vCPU): docs/performance.md, "Cost on Flex Consumption". Lower it with 512 MB instances.')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 8
+
 @description('Spread instances across availability zones (where the region offers it for Flex Consumption).')
 param zoneRedundant bool = false
 
@@ -172,6 +177,9 @@ var hostSettings = [
   { name: 'PYTHON_ENABLE_OPENTELEMETRY', value: 'true' }
   // DefaultAzureCredential picks the user-assigned identity by this client id.
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  // The worker runs synchronous functions on this many threads; with fewer than the host
+  // admits, requests would queue inside the worker, with more the extra threads would idle.
+  { name: 'PYTHON_THREADPOOL_THREAD_COUNT', value: string(httpPerInstanceConcurrency) }
 ]
 
 // Settings the app reads (shared/settings.py SETTING_DEFAULTS plus the secrets and alert code).
@@ -289,6 +297,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
         alwaysReady: alwaysReady
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
       }
       runtime: {
         name: 'python'
