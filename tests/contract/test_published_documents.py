@@ -75,3 +75,35 @@ def test_a_cache_sees_a_version_published_through_another_store(
     assert view.version == 1 and view.find_store("S1") is not None
     writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
     assert cache.current().version == 1
+
+
+def test_one_request_keeps_its_first_look_and_the_next_request_sees_a_new_version(
+    open_storage: OpenStorage,
+) -> None:
+    reader, writer = open_storage(), open_storage()
+    cache = PublishedCache(reader.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    with cache.one_request():
+        first = cache.current()
+        writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+        # No second read of the version: later looks of the request keep the first view.
+        assert cache.current() is first and first.version == 0
+    with cache.one_request():
+        view = cache.current()
+        assert view.version == 1 and view.find_store("S1") is not None
+    writer.published.publish([PublishedDocument("USRT", "store", "S2", {**store, "storeId": "S2"})])
+    # Outside a request (timers, admin tooling) every look checks the version.
+    assert cache.current().version == 2
+
+
+def test_a_run_in_this_process_shows_later_in_the_same_request(
+    open_storage: OpenStorage,
+) -> None:
+    storage = open_storage()
+    cache = PublishedCache(storage.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    with cache.one_request():
+        assert cache.current().version == 0
+        storage.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+        cache.invalidate()  # what a distribution run does after publishing
+        assert cache.current().find_store("S1") is not None
