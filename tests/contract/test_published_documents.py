@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from shared.ports.documents import PublishedDocument
 from shared.ports.storage import Storage
 from shared.services.published_view import PublishedCache
@@ -107,3 +109,29 @@ def test_a_run_in_this_process_shows_later_in_the_same_request(
         storage.published.publish([PublishedDocument("USRT", "store", "S1", store)])
         cache.invalidate()  # what a distribution run does after publishing
         assert cache.current().find_store("S1") is not None
+
+
+def test_requests_side_by_side_each_keep_their_own_look(open_storage: OpenStorage) -> None:
+    """Worker threads serve requests at once: one request's look never leaks into another."""
+    reader, writer = open_storage(), open_storage()
+    cache = PublishedCache(reader.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    first_looked, published = threading.Event(), threading.Event()
+    seen: dict[str, list[int]] = {}
+
+    def early_request() -> None:
+        with cache.one_request():
+            seen["early"] = [cache.current().version]
+            first_looked.set()
+            published.wait(30)
+            seen["early"].append(cache.current().version)
+
+    early = threading.Thread(target=early_request)
+    early.start()
+    assert first_looked.wait(30)
+    writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+    with cache.one_request():
+        seen["late"] = [cache.current().version, cache.current().version]
+    published.set()
+    early.join(30)
+    assert seen == {"early": [0, 0], "late": [1, 1]}
