@@ -3,7 +3,8 @@
 `endpoint(...)` registers a handler on a blueprint and records its contract for the OpenAPI
 document. The wrapper it builds is the same for every route: read the request within size
 limits, authenticate, resolve the store context, call the handler, render the result or an
-RFC 9457 problem. Handlers never see func.HttpRequest and never build error responses.
+RFC 9457 problem. The published version is read at most once per request. Handlers never
+see func.HttpRequest and never build error responses.
 """
 
 from __future__ import annotations
@@ -266,10 +267,13 @@ def handle(req: func.HttpRequest, spec: EndpointSpec, handler: Handler) -> func.
             request_id=request_id,
             services=app,
         )
-        _authorize(request)
-        if "If-Match" in spec.required_headers:
-            request.require_if_match()
-        response = render(handler(request), spec)
+        # One look at the published version per request: the access check and the use case
+        # share it, and a distribution run's change shows on the next request.
+        with app.published.one_request():
+            _authorize(request)
+            if "If-Match" in spec.required_headers:
+                request.require_if_match()
+            response = render(handler(request), spec)
     except ClientelingError as error:
         response = error_response(error)
     except SettingsError as error:

@@ -22,8 +22,7 @@ class NoteReaders:
     def only_author(self, staff: StaffContext, customer_id: str) -> str | None:
         """None if the caller reads every note of the customer; otherwise the one author
         whose notes they read (themselves)."""
-        # The access check of this request has just read the published version: no second read.
-        parameters = self._published.last_checked().entity(staff.legal_entity).parameters
+        parameters = self._published.current().entity(staff.legal_entity).parameters
         if parameters is None or parameters.notes_visibility == NOTES_FOR_LEGAL_ENTITY:
             return None  # the seed's rule: nothing to look up
         books = self._storage.client_books.holdings_of(staff.legal_entity, [customer_id])

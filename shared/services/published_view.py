@@ -6,6 +6,9 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,11 +126,20 @@ def _fill(entity: LegalEntityView, kinds: dict[str, dict[str, dict[str, Any]]]) 
     entity.staff_by_object_id = {s.object_id: s for s in entity.staff.values() if s.active}
 
 
+@dataclass
+class _RequestLook:
+    """The view one request has seen so far (None until its first look)."""
+
+    view: PublishedView | None = None
+
+
 class PublishedCache:
     """Serves the published view; reloads when the published version moves.
 
     The version is checked on every call (one cheap read) unless `check_seconds` allows a
-    short staleness; a distribution run in this process invalidates at once.
+    short staleness; a distribution run in this process invalidates at once. Within
+    `one_request()` the version is read at most once: the access check and the use case of
+    one request see the same view, and the next request reads the version again.
     """
 
     def __init__(self, published: PublishedDocuments, check_seconds: float = 0.0) -> None:
@@ -136,8 +148,29 @@ class PublishedCache:
         self._view: PublishedView | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        # A context variable, not a field: requests run side by side on worker threads.
+        self._request: ContextVar[_RequestLook | None] = ContextVar(
+            "published_view_of_request", default=None
+        )
+
+    @contextmanager
+    def one_request(self) -> Iterator[None]:
+        """Serve the view read by the first `current()` inside to every later call inside."""
+        token = self._request.set(_RequestLook())
+        try:
+            yield
+        finally:
+            self._request.reset(token)
 
     def current(self) -> PublishedView:
+        look = self._request.get()
+        if look is None:
+            return self._checked()
+        if look.view is None:
+            look.view = self._checked()
+        return look.view
+
+    def _checked(self) -> PublishedView:
         view = self._view
         now = time.monotonic()
         if view is not None and now - self._checked_at < self._check_seconds:
@@ -154,11 +187,10 @@ class PublishedCache:
             self._checked_at = now
             return self._view
 
-    def last_checked(self) -> PublishedView:
-        """The view as of the latest version check, without another read: for a second look
-        within a request whose access check has just called `current()`."""
-        view = self._view
-        return view if view is not None else self.current()
-
     def invalidate(self) -> None:
+        """After a distribution run in this process: the next look reads the version again,
+        even later in the same request."""
         self._checked_at = 0.0
+        look = self._request.get()
+        if look is not None:
+            look.view = None

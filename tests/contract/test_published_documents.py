@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from shared.ports.documents import PublishedDocument
 from shared.ports.storage import Storage
 from shared.services.published_view import PublishedCache
@@ -75,3 +77,61 @@ def test_a_cache_sees_a_version_published_through_another_store(
     assert view.version == 1 and view.find_store("S1") is not None
     writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
     assert cache.current().version == 1
+
+
+def test_one_request_keeps_its_first_look_and_the_next_request_sees_a_new_version(
+    open_storage: OpenStorage,
+) -> None:
+    reader, writer = open_storage(), open_storage()
+    cache = PublishedCache(reader.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    with cache.one_request():
+        first = cache.current()
+        writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+        # No second read of the version: later looks of the request keep the first view.
+        assert cache.current() is first and first.version == 0
+    with cache.one_request():
+        view = cache.current()
+        assert view.version == 1 and view.find_store("S1") is not None
+    writer.published.publish([PublishedDocument("USRT", "store", "S2", {**store, "storeId": "S2"})])
+    # Outside a request (timers, admin tooling) every look checks the version.
+    assert cache.current().version == 2
+
+
+def test_a_run_in_this_process_shows_later_in_the_same_request(
+    open_storage: OpenStorage,
+) -> None:
+    storage = open_storage()
+    cache = PublishedCache(storage.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    with cache.one_request():
+        assert cache.current().version == 0
+        storage.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+        cache.invalidate()  # what a distribution run does after publishing
+        assert cache.current().find_store("S1") is not None
+
+
+def test_requests_side_by_side_each_keep_their_own_look(open_storage: OpenStorage) -> None:
+    """Worker threads serve requests at once: one request's look never leaks into another."""
+    reader, writer = open_storage(), open_storage()
+    cache = PublishedCache(reader.published)
+    store = {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"]}
+    first_looked, published = threading.Event(), threading.Event()
+    seen: dict[str, list[int]] = {}
+
+    def early_request() -> None:
+        with cache.one_request():
+            seen["early"] = [cache.current().version]
+            first_looked.set()
+            published.wait(30)
+            seen["early"].append(cache.current().version)
+
+    early = threading.Thread(target=early_request)
+    early.start()
+    assert first_looked.wait(30)
+    writer.published.publish([PublishedDocument("USRT", "store", "S1", store)])
+    with cache.one_request():
+        seen["late"] = [cache.current().version, cache.current().version]
+    published.set()
+    early.join(30)
+    assert seen == {"early": [0, 0], "late": [1, 1]}

@@ -1,11 +1,11 @@
-"""What the activity and note routes cost in Cosmos DB requests, end to end through the app.
+"""What the POS routes cost in Cosmos DB requests, end to end through the app.
 
 The storage operations' own costs are in test_request_costs.py. A route adds its checks: the
 caller's store access asks the published view (a point read of the published version, with
-the default PUBLISHED_VERSION_CHECK_SECONDS=0), the customer must exist (a point read), a
-write reads the customer's tombstone (a point read), and the activity routes ask the
-published view once more for the activity types. A replayed retry answers before any of the
-work. docs/cosmos.md states the same numbers.
+the default PUBLISHED_VERSION_CHECK_SECONDS=0, once per request: the activity types, the
+clienteling parameters and the card's setup come from the same look), the customer must
+exist (a point read), a write reads the customer's tombstone (a point read). A replayed retry
+answers before any of the work. docs/cosmos.md states the same numbers.
 """
 
 from __future__ import annotations
@@ -15,21 +15,23 @@ from typing import Any
 
 import pytest
 
+from functions.http_support import ENDPOINTS
 from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
-from tests.support.world import World
+from tests.support.world import World, add_to_book, pos_path
 
 TIMELINE = activities_path("S1", "UC001")
 NOTES = notes_path("S1", "UC001")
+CARD = pos_path("S1", "customers/UC001")
 ACCESS = {"published read": 1}
 KEY = {"Idempotency-Key": "retry-1"}
-CHECKS = {"customers read": 1, "published read": 2}  # access + customer + activity types
+# The access check's look at the published view serves the activity types too.
+CHECKS = {"customers read": 1, "published read": 1}
 # A write also asks whether the customer was erased: a point read of their tombstone.
 WRITE_CHECKS = {**CHECKS, "memberships read": 1}
-# A client-book route asks the published view for store access and for the legal entity's
-# clienteling parameters: a point read of the published version each.
-SEARCH_CHECKS = {"published read": 2}
+# A client-book route reads the legal entity's clienteling parameters from the same look.
+SEARCH_CHECKS = {"published read": 1}
 
 
 @pytest.fixture
@@ -143,3 +145,64 @@ def test_a_customer_search_reads_the_stores_key_partitions_and_never_the_custome
         measured[name] = dict(after - before)
         before = after
     assert measured == {name: counts for name, _, counts in expected}
+
+
+def test_every_pos_route_reads_the_published_version_once(
+    world: World, local_server: CosmosTestServer, cosmos_database: CosmosSettings
+) -> None:
+    """The access check and the use case of one request share one look at the published
+    view, whatever else the route asks of it (types, parameters, the card's setup)."""
+    alice, bob = world.as_staff("alice"), world.as_staff("bob")
+    note = world.ok(alice.post(NOTES, json={"text": "Prefers email"}), 201)
+    one_note = f"{NOTES}/{note['noteId']}"
+    add_to_book(world, "alice", ["UC003"], "S1")  # an associate edits customers of a book
+    in_book = pos_path("S1", "customers/UC003")
+    card_etag = alice.get(in_book).etag
+    routes: dict[str, Callable[[], Any]] = {
+        "pos_list_activity_types": lambda: alice.get(pos_path("S1", "activity-types")),
+        "pos_activity_timeline": lambda: alice.get(TIMELINE),
+        "pos_record_activity": lambda: alice.post(TIMELINE, json=activity_body()),
+        "client_book_mine": lambda: alice.get(pos_path("S1", "client-book")),
+        "client_book_add": lambda: alice.post(
+            pos_path("S1", "client-book/customers"), json={"customerIds": ["UC004"]}
+        ),
+        "client_book_customers": lambda: alice.get(pos_path("S1", "client-book/customers")),
+        "store_client_book_customers": lambda: bob.get(
+            pos_path("S1", "store-client-book/customers")
+        ),
+        "store_client_book_reassign": lambda: bob.post(
+            pos_path("S1", "store-client-book/reassign"),
+            json={"customerIds": ["UC004"], "toStaffId": "bob"},
+        ),
+        "client_book_remove": lambda: bob.post(
+            pos_path("S1", "client-book/customers/remove"), json={"customerIds": ["UC004"]}
+        ),
+        "customer_search": lambda: alice.get(
+            pos_path("S1", "customers"), params={"search": "customer"}
+        ),
+        "customer_details": lambda: alice.get(CARD),
+        "customer_attributes_patch": lambda: alice.patch(
+            f"{in_book}/attributes",
+            json={"attributes": {"vip": True}},
+            headers={"If-Match": card_etag},
+        ),
+        "pos_list_notes": lambda: alice.get(NOTES),
+        "pos_add_note": lambda: alice.post(NOTES, json={"text": "Prefers phone calls"}),
+        "pos_get_note": lambda: alice.get(one_note),
+        "pos_edit_note": lambda: alice.put(
+            one_note, json={"text": "Prefers calls"}, headers={"If-Match": note["etag"]}
+        ),
+        "pos_note_history": lambda: alice.get(f"{one_note}/history"),
+        "pos_delete_note": lambda: alice.delete(one_note, headers={"If-Match": "r2"}),
+    }
+    # A POS route added later must be listed here too.
+    assert set(routes) == {spec.name for spec in ENDPOINTS if "storeId" in spec.route}
+    before = local_server.request_counts(cosmos_database.database)
+    measured = {}
+    for name, action in routes.items():
+        reply = action()
+        assert reply.status < 300, (name, reply)
+        after = local_server.request_counts(cosmos_database.database)
+        measured[name] = (after - before)["published read"]
+        before = after
+    assert measured == dict.fromkeys(routes, 1)

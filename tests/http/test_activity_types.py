@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared.composition import services
+from shared.services.distribution import DistributionService
 from tests.support.activity_factories import activities_path, activity_body
 from tests.support.world import World
 
@@ -70,3 +72,25 @@ def test_a_reactivated_type_returns_after_the_next_run(world: World) -> None:
     )
     world.ok(world.admin.post("/api/admin/distribution/1110/run"))
     assert "CALL" in _listed(world)
+
+
+def test_a_run_on_another_instance_shows_on_the_next_request(world: World) -> None:
+    """Another instance's run cannot tell this one's cache: the next request's own look at the
+    published version finds the change, the card and timeline of the same request agree."""
+    alice = world.as_staff("alice")
+    recorded = world.ok(alice.post(activities_path("S1", "UC001"), json=activity_body()), 201)
+    world.ok(world.admin.delete("/api/admin/USRT/activity-types/VISIT"))
+    world.ok(world.admin.put("/api/admin/USRT/activity-types/APPT", json={"name": "Appointment"}))
+    assert "VISIT" in _listed(world)
+
+    app = services()
+    elsewhere = DistributionService(app.storage, app.clock)  # its runs invalidate nothing here
+    assert elsewhere.run("1110", "timer").status == "succeeded"
+
+    assert _listed(world) == ["APPT", "EMAIL", "CALL"]
+    timeline = world.ok(alice.get(activities_path("S1", "UC001")))["activities"]
+    assert [(a["activityId"], a["activityTypeName"]) for a in timeline] == [
+        (recorded["activityId"], "Store visit")
+    ]
+    refused = alice.post(activities_path("S1", "UC002"), json=activity_body())
+    assert refused.status == 400
