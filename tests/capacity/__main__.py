@@ -15,7 +15,6 @@ beside the model's for the same size. docs/cosmos-scale.md explains the figures.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 import time
@@ -32,7 +31,6 @@ from tests.capacity.plan import build_plan, report
 from tests.capacity.ru_model import MODEL
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer, RealCosmos, unavailable_reason
 
-LOCAL_TIMEOUT = 300  # seconds a local-server call may take (see measure_local)
 QUICK_SAMPLES = (
     scenario.Sample(200, 40, 150),
     scenario.Sample(600, 100, 300),
@@ -50,21 +48,16 @@ def measure_local(
     server: CosmosTestServer, work: Path, samples: tuple[scenario.Sample, ...]
 ) -> dict[scenario.Sample, dict[str, list[dict[str, Any]]]]:
     database = _database(server)
-    # The local server has no index: it answers every query by scanning its container, and the
-    # search container holds tens of items per customer. What is measured here is what a query
-    # would load with an index (the metering), not how long the scan takes, so the app and
-    # the clean-up wait for it.
-    settings = server.app_settings(database) | {"COSMOS_TIMEOUT_SECONDS": str(LOCAL_TIMEOUT)}
     try:
         return scenario.run_samples(
-            settings,
+            server.app_settings(database),
             work,
             samples,
             scenario.metered_by(server, database),
             seeding=lambda on: server.meter_queries(not on),
         )
     finally:
-        drop(dataclasses.replace(server.cosmos_settings(database), timeout_seconds=LOCAL_TIMEOUT))
+        drop(server.cosmos_settings(database))
 
 
 def measure_real(

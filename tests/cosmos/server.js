@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The local Cosmos DB test server: @vercel/cosmosdb-server over TLS with our own certificate,
-// plus four fixes that make it answer as Cosmos DB does (docs/cosmos.md, "Test server gaps"):
+// plus fixes that make it answer as Cosmos DB does (docs/cosmos.md, "Test server gaps"):
 //   1. reading a missing item answers 404 NotFound (the library throws and answers 500);
 //   2. `_etag` values are quoted strings, as Cosmos DB writes them (the library writes a bare
 //      UUID), so ETags round-trip exactly as they do against a real account;
 //   3. batch operations other than Create take the partition key from the request header, as
 //      Cosmos DB does (the library expects it on each operation and answers 500);
 //   4. an ORDER BY in the exact reverse of a composite index is served by that index, as on
-//      Cosmos DB (the library only accepts the index's own directions).
+//      Cosmos DB (the library only accepts the index's own directions);
+//   5. a query costs time linear in the container's size (the library's is quadratic).
 // It also counts the requests it serves, per database, container and operation, so tests and
 // the benchmark can state how many Cosmos requests a storage operation costs:
 //   GET /__harness/requests          -> {"counts": {"<db>|<container>|<operation>": n}}
@@ -93,6 +94,67 @@ queryHelpers.sort = (collection, getRid, compositeIndexes, ...orders) => {
     : compositeIndexes;
   return sortWithCompositeIndexes(collection, getRid, both, ...orders);
 };
+
+// Fix 5: the query engine builds the rows of FROM (and of each JOIN) with
+// `reduce(($, c) => [...$, { c }], [])`, which copies the whole accumulator for every item:
+// quadratic in the container's size. A container of tens of thousands of items (the search
+// container: tens of key items per customer) then takes minutes per query, where Cosmos DB
+// answers from its index. Rewrite each such reduce into the linear
+// `flatMap(c => [{ c }])` (and `cond ? [...$, x] : $` into `cond ? [x] : []`).
+const transformer = require(
+  require.resolve("@zeit/cosmosdb-query/lib/transformer", {
+    paths: [path.dirname(require.resolve("@vercel/cosmosdb-server/package.json"))]
+  })
+);
+const isAccumulator = (node, name) => node && node.type === "Identifier" && node.name === name;
+const mentions = (node, name) => {
+  if (!node || typeof node !== "object") return false;
+  if (isAccumulator(node, name)) return true;
+  return Object.entries(node).some(([k, v]) => k !== "loc" && v && typeof v === "object" && mentions(v, name));
+};
+// `[...$, a, b]` -> `[a, b]`, or null when the array does not start by spreading `$`.
+function withoutAccumulator(node, name) {
+  if (!node || node.type !== "ArrayExpression" || !node.elements.length) return null;
+  const [first, ...rest] = node.elements;
+  if (!first || first.type !== "SpreadElement" || !isAccumulator(first.argument, name)) return null;
+  if (rest.some(e => mentions(e, name))) return null;
+  return { ...node, elements: rest };
+}
+function linearBody(body, name) {
+  const direct = withoutAccumulator(body, name);
+  if (direct) return direct;
+  if (body && body.type === "ConditionalExpression" && isAccumulator(body.alternate, name) &&
+      !mentions(body.test, name)) {
+    const consequent = withoutAccumulator(body.consequent, name);
+    if (consequent) return { ...body, consequent, alternate: { type: "ArrayExpression", elements: [] } };
+  }
+  return null;
+}
+function linearReduces(node) {
+  if (!node || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map(linearReduces);
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k] = v && typeof v === "object" ? linearReduces(v) : v;
+  const callee = out.callee;
+  const [fn, initial] = out.arguments || [];
+  if (out.type === "CallExpression" && callee && callee.type === "MemberExpression" &&
+      callee.property && callee.property.name === "reduce" && out.arguments.length === 2 &&
+      initial.type === "ArrayExpression" && initial.elements.length === 0 &&
+      fn.type === "ArrowFunctionExpression" && fn.params.length === 2 &&
+      fn.params[0].type === "Identifier") {
+    const body = linearBody(fn.body, fn.params[0].name);
+    if (body) {
+      return {
+        ...out,
+        callee: { ...callee, property: { type: "Identifier", name: "flatMap" } },
+        arguments: [{ ...fn, params: [fn.params[1]], body }]
+      };
+    }
+  }
+  return out;
+}
+const quadraticTransform = transformer.default;
+transformer.default = sqlAst => linearReduces(quadraticTransform(sqlAst));
 
 // Metering of queries. Cosmos DB serves equality, IN and range filters from its index (an
 // index seek: only matching documents are loaded), but CONTAINS walks every term of the path
