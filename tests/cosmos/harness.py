@@ -178,6 +178,14 @@ class CosmosTestServer:
                 counts[f"{container} {operation}".strip()] += count
         return counts
 
+    def linear_rewrites(self) -> int:
+        """How many query parts the server's fix 5 rewrote into a linear build (server.js)."""
+        reply = requests.get(
+            f"{self.endpoint}__harness/linear-rewrites", verify=self.ca_bundle, timeout=5
+        )
+        reply.raise_for_status()
+        return int(reply.json()["rewrites"])
+
     def metering(self, database: str) -> list[dict[str, Any]]:
         """What each request for this database loaded, returned and wrote, in order (server.js
         says how "loaded" stands in for what Cosmos DB's index would leave to load)."""

@@ -13,6 +13,7 @@
 // the benchmark can state how many Cosmos requests a storage operation costs:
 //   GET /__harness/requests          -> {"counts": {"<db>|<container>|<operation>": n}}
 //   POST /__harness/requests/reset   -> 204
+//   GET /__harness/linear-rewrites   -> {"rewrites": n} (fix 5 applied to n query parts)
 // and can answer the next requests of one operation with an error, to test how the adapter
 // copes with throttling and outages the local server would never produce by itself:
 //   POST /__harness/faults {"database": d, "operation": "batch", "status": 429, "times": 3}
@@ -130,6 +131,9 @@ function linearBody(body, name) {
   }
   return null;
 }
+// How many quadratic reduces were rewritten (GET /__harness/linear-rewrites): a test checks
+// the rewrite still matches the library's generated code, without timing anything.
+let linearRewrites = 0;
 function linearReduces(node) {
   if (!node || typeof node !== "object") return node;
   if (Array.isArray(node)) return node.map(linearReduces);
@@ -144,6 +148,7 @@ function linearReduces(node) {
       fn.params[0].type === "Identifier") {
     const body = linearBody(fn.body, fn.params[0].name);
     if (body) {
+      linearRewrites += 1;
       return {
         ...out,
         callee: { ...callee, property: { type: "Identifier", name: "flatMap" } },
@@ -312,6 +317,11 @@ function harness(req, res) {
   if (req.method === "GET" && req.url === "/__harness/requests") {
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ counts: Object.fromEntries(counts) }));
+    return true;
+  }
+  if (req.method === "GET" && req.url === "/__harness/linear-rewrites") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ rewrites: linearRewrites }));
     return true;
   }
   if (req.method === "POST" && req.url === "/__harness/requests/reset") {
