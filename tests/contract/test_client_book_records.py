@@ -3,8 +3,6 @@ search, attribute updates and the audit, the same on every adapter."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from shared.ports.client_books import (
 )
 from shared.ports.storage import Storage
 from tests.contract.conftest import OpenStorage
+from tests.support.concurrency import race
 
 LE = "USRT"
 NOW = "2026-01-05T10:00:00.000Z"
@@ -94,26 +93,6 @@ def test_the_one_book_rule_is_enforced_by_the_store(storage: Storage) -> None:
     add(storage, "carl", ["C1"], sole=False)
     owners = {h.owner_staff_id for h in storage.client_books.holdings_of(LE, ["C1"])}
     assert owners == {"alice", "carl"}
-
-
-def race(workers: list[Callable[[], Any]]) -> list[Any]:
-    """Run the callables at once; each result or the exception it raised."""
-    results: list[Any] = [None] * len(workers)
-    start = threading.Barrier(len(workers))
-
-    def run(index: int) -> None:
-        start.wait()
-        try:
-            results[index] = workers[index]()
-        except Exception as problem:
-            results[index] = problem
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_of_concurrent_adds_of_one_customer_exactly_one_wins(open_storage: OpenStorage) -> None:

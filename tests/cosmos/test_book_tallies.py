@@ -6,8 +6,7 @@ filtered set reads). Every test compares the summary with it.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from shared.domain.attributes import AttributeDefinition, AttributeType
 from shared.domain.book_filters import BookFilters
 from shared.domain.client_books import BookHolding
 from shared.ports.client_books import AuditStamp, BookScope, BookSummary, HeldElsewhere
+from tests.support.concurrency import race
 
 LE = "USRT"
 NOW = "2026-01-05T10:00:00.000Z"
@@ -246,25 +246,6 @@ def test_a_varied_attribute_keeps_its_extremes_and_its_value_counts_read_rows(
     add(store, "alice", ids([7]))
     assert book_tally.stale(tally(store, "alice")) is False  # type: ignore[arg-type]
     assert_tallies_match_rows(store, "alice")
-
-
-def race(workers: list[Callable[[], Any]]) -> list[Any]:
-    results: list[Any] = [None] * len(workers)
-    start = threading.Barrier(len(workers))
-
-    def run(index: int) -> None:
-        start.wait()
-        try:
-            results[index] = workers[index]()
-        except Exception as problem:
-            results[index] = problem
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_changes_of_one_book_lose_no_counts(database: CosmosDatabase) -> None:

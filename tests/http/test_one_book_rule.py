@@ -4,30 +4,11 @@ happens when associates act at the same moment."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
-from typing import Any
 
+from tests.support.concurrency import race
 from tests.support.world import World, add_to_book, change_parameters, pos_path
 
 ADD = "client-book/customers"
-
-
-def at_once(actions: list[Callable[[], Any]]) -> list[Any]:
-    """Run the actions on threads released together; their results in order."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = actions[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def holders(world: World, customer_id: str) -> list[str]:
@@ -60,7 +41,7 @@ def test_two_associates_adding_one_customer_at_the_same_moment_end_with_one_winn
     for n in range(1, 9):
         customer = f"UC{n:03d}"
         body = {"customerIds": [customer]}
-        replies = at_once(
+        replies = race(
             [
                 lambda body=body: alice.post(pos_path("S1", ADD), json=body),
                 lambda body=body: carol.post(pos_path("S2", ADD), json=body),
@@ -78,7 +59,7 @@ def test_many_associates_racing_for_a_batch_leave_each_customer_in_one_book(
 ) -> None:
     batch = {"customerIds": ["UC010", "UC011", "UC012"]}
     clients = [("alice", "S1"), ("bob", "S1"), ("carol", "S2"), ("dave", "S3")]
-    replies = at_once(
+    replies = race(
         [
             (lambda c=c, s=s: world.as_staff(c).post(pos_path(s, ADD), json=batch))
             for c, s in clients
@@ -93,7 +74,7 @@ def test_many_associates_racing_for_a_batch_leave_each_customer_in_one_book(
 def test_concurrent_first_adds_get_distinct_book_ids(world: World) -> None:
     clients = [("alice", "S1", "UC001"), ("bob", "S1", "UC002"), ("carol", "S2", "UC003")]
     clients.append(("dave", "S3", "UC004"))
-    replies = at_once(
+    replies = race(
         [
             (
                 lambda c=c, s=s, u=u: world.as_staff(c).post(
@@ -112,7 +93,7 @@ def test_concurrent_first_adds_get_distinct_book_ids(world: World) -> None:
 
 def test_one_associate_adding_twice_at_once_still_has_one_book(world: World) -> None:
     alice = world.as_staff("alice")
-    replies = at_once(
+    replies = race(
         [
             lambda: alice.post(pos_path("S1", ADD), json={"customerIds": ["UC001"]}),
             lambda: alice.post(pos_path("S1", ADD), json={"customerIds": ["UC002"]}),
