@@ -485,6 +485,12 @@ function main() {
     key: fs.readFileSync(opts.key),
     keepAlive: true
   });
+  // Node closes a keep-alive connection after 5 s idle; a client sending its next request on
+  // that connection at the same moment gets "Remote end closed connection without response",
+  // which the SDK cannot retry for a write. On a loaded machine a test pauses that long between
+  // requests, so idle connections stay open as long as a test runs.
+  server.keepAliveTimeout = 10 * 60 * 1000;
+  server.headersTimeout = server.keepAliveTimeout + 1000;
   const [handle] = server.listeners("request");
   server.removeAllListeners("request");
   server.on("request", (req, res) => {
