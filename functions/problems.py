@@ -11,11 +11,17 @@ from shared.domain.errors import ClientelingError
 
 PROBLEM_TYPE_PREFIX = "urn:clienteling:problem:"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# A page on another origin (a browser POS) may read only CORS-safelisted response headers. The
+# platform's CORS (siteConfig.cors, Host.CORS) lists origins and credentials but has no setting
+# for exposed headers, so the app names the ones a POS acts on. Without an allowed origin's
+# Access-Control-Allow-Origin, which only the platform adds, a browser ignores this header.
+CORS_EXPOSED_HEADERS = {"Access-Control-Expose-Headers": "ETag, Idempotency-Replayed, Retry-After"}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
+    **CORS_EXPOSED_HEADERS,
 }
 # A dependency that is unavailable (storage busy, identity keys unreachable) usually is again
 # within moments; clients that honour Retry-After then spread their retries instead of looping.

@@ -16,6 +16,7 @@ from shared.localhost.app_settings import (
     apply_to_environment,
     read_local_settings,
 )
+from shared.localhost.cors import CorsSettingsError, read_cors_policy
 from shared.localhost.host_config import read_route_prefix
 from shared.localhost.ncrontab import ScheduleError
 from shared.localhost.routing import RouteTemplateError
@@ -48,8 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=arguments.host,
             route_prefix=read_route_prefix(arguments.host_json),
             run_timers=not arguments.no_timers,
+            cors=read_cors_policy(arguments.settings),
         )
-    except (UnresolvedSettingError, ScheduleError, RouteTemplateError) as error:
+    except (UnresolvedSettingError, ScheduleError, RouteTemplateError, CorsSettingsError) as error:
         print(f"cannot start: {error}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as error:

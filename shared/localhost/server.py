@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import azure.functions as func
 
 from shared.domain.query_values import whole_number_problem
+from shared.localhost.cors import CorsPolicy, is_preflight, lower_headers
 from shared.localhost.function_catalog import FunctionCatalog, HttpFunction, catalog_functions
 from shared.localhost.http_conversion import WireResponse, build_request, encode_response
 from shared.localhost.invocation import invoke
@@ -69,6 +70,7 @@ class LocalHost:
         route_prefix: str = "api",
         settings: Mapping[str, str] | None = None,
         run_timers: bool = True,
+        cors: CorsPolicy | None = None,
     ) -> None:
         # Explicit settings win; the environment (where local.settings.json Values land) fills in.
         view: Mapping[str, str] = (
@@ -85,6 +87,8 @@ class LocalHost:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopped = False
+        # The platform's CORS middleware (Host.CORS locally, siteConfig.cors in Azure).
+        self.cors = cors
 
     @property
     def url(self) -> str:
@@ -147,6 +151,27 @@ class LocalHost:
         base_url: str,
     ) -> tuple[WireResponse, str]:
         """Answer one request; returns the response and the name of the function that ran."""
+        if self.cors is None:
+            return self._dispatch_function(method, target, header_pairs, body, base_url)
+        pairs = list(header_pairs)
+        folded = lower_headers(pairs)
+        if is_preflight(method, folded):
+            # Answered in front of the functions, whatever the path, as the middleware does.
+            return WireResponse(204, tuple(self.cors.preflight(folded)), b""), "cors-preflight"
+        response, name = self._dispatch_function(method, target, pairs, body, base_url)
+        added = self.cors.actual(folded)
+        if added:
+            response = WireResponse(response.status, (*response.headers, *added), response.body)
+        return response, name
+
+    def _dispatch_function(
+        self,
+        method: str,
+        target: str,
+        header_pairs: Iterable[tuple[str, str]],
+        body: bytes,
+        base_url: str,
+    ) -> tuple[WireResponse, str]:
         path = target.partition("?")[0].partition("#")[0]
         if method == "POST" and path.lower().startswith(_ADMIN_PREFIX):
             return self._run_timer_now(unquote(path[len(_ADMIN_PREFIX) :]))
