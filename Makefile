@@ -14,7 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: install  ## demo data on the embedded store, local host on http://localhost:7071
+run: install  ## demo data, local host on http://localhost:7071, the POS page on http://localhost:4280
 	$(BIN)/python -m shared.localhost.demo
 
 test: install  ## the whole suite
@@ -88,8 +88,30 @@ cosmos-server:  ## install the local Cosmos DB test server (needs npm)
 		echo "npm not found: Cosmos DB tests will be skipped (install Node 20 and npm)"; \
 	fi
 
-test: cosmos-server
+test: cosmos-server web-deps
 bench: cosmos-server
+
+# The reference POS page (web/) runs from its files as they are; npm (locked) brings MSAL.js for
+# the Azure build (`npm run build` writes web/dist) and axe-core for the browser tests. Without
+# npm the browser tests skip and say why.
+WEB_DIR := web
+WEB_STAMP := $(WEB_DIR)/node_modules/.installed
+
+.PHONY: web-deps web-build
+
+$(WEB_STAMP): $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
+	cd $(WEB_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+web-deps:  ## install the page's locked npm packages (MSAL.js, axe-core)
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(WEB_STAMP); \
+	else \
+		echo "npm not found: the browser tests will be skipped (install Node 20 and npm)"; \
+	fi
+
+web-build: web-deps  ## the page as deployed: web/dist with MSAL.js and config.json from the environment
+	cd $(WEB_DIR) && npm run build
 
 # The bad-input corpus is left out here to keep CI short: every hostile input it sends is
 # refused by the shared HTTP pipeline before storage is called, and it runs on SQLite in

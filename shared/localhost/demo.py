@@ -1,5 +1,6 @@
-"""`make run`: load the demo data into the embedded store, publish it, start the local host,
-and print bearer tokens and example calls."""
+"""`make run`: load the demo data into the embedded store, publish it, start the local host and
+the reference POS page on an origin of its own, and print bearer tokens, the page's URL and
+example calls."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ LOCAL_DEFAULTS = {
     "LOCAL_STATE_DIR": ".local",
 }
 PORT = int(os.environ.get("PORT", "7071"))
+PAGE_PORT = int(os.environ.get("PAGE_PORT", "4280"))
+WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
+SETTINGS_FILE = Path("local.settings.json")
 
 
 def apply_local_settings(path: Path = Path("local.settings.json")) -> None:
@@ -87,6 +91,82 @@ def demo_tokens() -> dict[str, str]:
     return tokens
 
 
+def demo_staff(tokens: dict[str, str]) -> list[dict[str, Any]]:
+    """What the page's local sign-in offers: each demo associate with their token."""
+    from shared.localhost import demo_data as demo
+
+    return [
+        {
+            "staffId": staff_id,
+            "name": name,
+            "stores": stores,
+            "permissionSet": permission_set,
+            "token": tokens[_ascii(name.split()[0]).lower()],
+        }
+        for staff_id, name, stores, permission_set in demo.STAFF
+    ]
+
+
+class LocalRun:
+    """The API on the local host and the page on its own origin, as `make run` starts them.
+
+    CORS comes from local.settings.json's Host section (as Core Tools reads it), and the page's
+    own origin is added to it, so the page works out of the box on whatever port it got.
+    """
+
+    def __init__(
+        self,
+        api_port: int = 0,
+        page_port: int = 0,
+        settings_file: Path = SETTINGS_FILE,
+        web_root: Path = WEB_ROOT,
+        run_timers: bool = True,
+    ) -> None:
+        from shared.localhost import LocalHost, load_app
+        from shared.localhost.cors import read_cors_policy
+        from shared.localhost.host_config import read_route_prefix
+        from shared.localhost.page_site import PageSite
+
+        self.tokens = demo_tokens()
+        staff = demo_staff(self.tokens)
+        self._configured = read_cors_policy(settings_file)
+        self.host = LocalHost(
+            load_app(),
+            port=api_port,
+            route_prefix=read_route_prefix(),
+            run_timers=run_timers,
+            cors=self._configured,
+        ).start()
+        api_base = f"{self.host.url}/{self.host.route_prefix}".rstrip("/")
+        self.page = PageSite(web_root, api_base, demo_staff=lambda: staff, port=page_port)
+        self.page.start()
+        self.host.cors = with_page_origin(self._configured, self.page_origins)
+
+    @property
+    def page_origins(self) -> list[str]:
+        port = self.page.url.rsplit(":", 1)[1]
+        return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+    @property
+    def page_url(self) -> str:
+        return self.page_origins[0] + "/"
+
+    def stop(self) -> None:
+        self.page.stop()
+        self.host.stop()
+
+
+def with_page_origin(configured: Any, origins: list[str]) -> Any:
+    from shared.localhost.cors import CorsPolicy
+
+    if configured is None:
+        return CorsPolicy(tuple(origins))
+    if configured.any_origin:
+        return configured
+    extra = tuple(o for o in origins if o not in configured.origins)
+    return CorsPolicy(configured.origins + extra, configured.support_credentials)
+
+
 def _ascii(text: str) -> str:
     from shared.domain.text import fold
 
@@ -109,12 +189,14 @@ def example_calls(base: str) -> list[str]:
     ]
 
 
-def print_welcome(tokens: dict[str, str], base: str) -> None:
+def print_welcome(tokens: dict[str, str], base: str, page_url: str | None = None) -> None:
     from shared.localhost import demo_data as demo
 
     env_file = Path(os.environ["LOCAL_STATE_DIR"]) / "tokens.env"
     env_file.write_text("".join(f"TOKEN_{n.upper()}={t}\n" for n, t in tokens.items()))
     print("\nClienteling is running on", base)
+    if page_url:
+        print(f"The reference POS page: {page_url} (sign in by picking one of the demo staff)")
     print("Demo staff (token variable, name, stores, permission set):")
     for _staff_id, name, stores, permission_set in demo.STAFF:
         variable = f"TOKEN_{_ascii(name.split()[0]).upper()}"
@@ -136,17 +218,14 @@ def main() -> int:
     apply_local_settings()
     summary = load_demo_data()
     print(f"Demo data: {summary}")
-    from shared.localhost import LocalHost, load_app
-    from shared.localhost.host_config import read_route_prefix
-
-    host = LocalHost(load_app(), port=PORT, route_prefix=read_route_prefix()).start()
-    print_welcome(demo_tokens(), host.url.rstrip("/"))
+    run = LocalRun(api_port=PORT, page_port=PAGE_PORT)
+    print_welcome(run.tokens, run.host.url.rstrip("/"), run.page_url)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         print("stopping")
     finally:
-        host.stop()
+        run.stop()
     return 0
 
 

@@ -1,0 +1,114 @@
+// The API from another origin, as a browser POS calls it. Patterns worth copying:
+// - bearer token in Authorization (no cookies, so CORS needs no credentials);
+// - the ETag of a read goes back as If-Match on the change (412 means "read again");
+// - a create carries an Idempotency-Key that stays the same when the same submission is
+//   retried, so a retry after a lost answer never records twice;
+// - every error body is problem+json; ApiProblem keeps it whole for problems.js to put in words;
+// - a 503 names Retry-After: wait that long, then try again (once here, the POS is interactive).
+
+export class ApiProblem extends Error {
+  constructor(status, problem, retryAfter = null) {
+    super(problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+  get slug() {
+    return String(this.problem.type || "").replace("urn:clienteling:problem:", "");
+  }
+}
+
+export class Api {
+  constructor(base, getToken, onUnauthenticated) {
+    this.base = base.replace(/\/$/, "");
+    this.getToken = getToken;
+    this.onUnauthenticated = onUnauthenticated;
+  }
+
+  async request(method, path, { body, ifMatch, idempotencyKey, query, retryBusy = true } = {}) {
+    const url = new URL(this.base + path);
+    for (const [name, value] of query || []) {
+      if (value !== undefined && value !== null && value !== "") url.searchParams.append(name, value);
+    }
+    const headers = { Authorization: `Bearer ${await this.getToken()}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (ifMatch) headers["If-Match"] = ifMatch;
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+    let response;
+    try {
+      response = await fetch(url, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        mode: "cors", credentials: "omit", cache: "no-store",
+      });
+    } catch {
+      throw new ApiProblem(0, { type: "network" });
+    }
+    if (response.status === 503 && retryBusy) {
+      const wait = Number(response.headers.get("Retry-After") || "2");
+      if (wait <= 5) {
+        await new Promise((done) => setTimeout(done, wait * 1000));
+        return this.request(method, path, { body, ifMatch, idempotencyKey, query, retryBusy: false });
+      }
+    }
+    const text = await response.text();
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;
+    }
+    if (!response.ok) {
+      const problem = data && typeof data === "object" ? data : { title: response.statusText };
+      const error = new ApiProblem(response.status, problem, response.headers.get("Retry-After"));
+      if (response.status === 401) this.onUnauthenticated(error);
+      throw error;
+    }
+    return {
+      data,
+      etag: response.headers.get("ETag"),
+      replayed: response.headers.get("Idempotency-Replayed") === "true",
+    };
+  }
+
+  get(path, query) {
+    return this.request("GET", path, { query });
+  }
+}
+
+// Where each route lives; ids are path segments, so they are encoded.
+const e = encodeURIComponent;
+export const paths = {
+  book: (s) => `/stores/${e(s)}/client-book/customers`,
+  bookRemove: (s) => `/stores/${e(s)}/client-book/customers/remove`,
+  storeBook: (s) => `/stores/${e(s)}/store-client-book/customers`,
+  reassign: (s) => `/stores/${e(s)}/store-client-book/reassign`,
+  search: (s) => `/stores/${e(s)}/customers`,
+  customer: (s, c) => `/stores/${e(s)}/customers/${e(c)}`,
+  attributes: (s, c) => `/stores/${e(s)}/customers/${e(c)}/attributes`,
+  activities: (s, c) => `/stores/${e(s)}/customers/${e(c)}/activities`,
+  activityTypes: (s) => `/stores/${e(s)}/activity-types`,
+  notes: (s, c) => `/stores/${e(s)}/customers/${e(c)}/notes`,
+  note: (s, c, n) => `/stores/${e(s)}/customers/${e(c)}/notes/${e(n)}`,
+  noteHistory: (s, c, n) => `/stores/${e(s)}/customers/${e(c)}/notes/${e(n)}/history`,
+};
+
+// Routes that land later (follow-ups, outreach) are found in the served OpenAPI document, so the
+// page shows them when the API has them and never waits for or breaks on them otherwise.
+export async function optionalFeatures(base) {
+  try {
+    const response = await fetch(`${base.replace(/\/$/, "")}/openapi.json`, { mode: "cors" });
+    if (!response.ok) return {};
+    const document = await response.json();
+    const found = {};
+    for (const path of Object.keys(document.paths || {})) {
+      if (!path.includes("/stores/{storeId}/customers/{customerId}/")) continue;
+      if (!("get" in document.paths[path])) continue;
+      const tail = path.split("/").pop();
+      if (/follow-?ups?/i.test(tail) && !found.followUps) found.followUps = path;
+      if (/(outreach|messages)/i.test(tail) && !found.outreach) found.outreach = path;
+    }
+    return found;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,334 @@
+// The customer page: details, attributes with the ETag / If-Match flow, the timeline with
+// infinite scroll, recording an activity, notes (edit your own, see history), and follow-ups
+// or messages when the API has those routes.
+import { optionalFeatures, paths } from "./api.js";
+import { propertyValue } from "./books.js";
+import { h, notice, replace, uid } from "./dom.js";
+import { formatDate, formatDateTime, t } from "./i18n.js";
+
+export async function customerScreen(app, customerId) {
+  const store = app.store;
+  const first = await app.api.get(paths.customer(store, customerId));
+  const state = { details: first.data, etag: first.etag };
+  const name = state.details.card.name;
+
+  return [
+    h("p", {}, h("a", { href: "#/book" }, `← ${t("back")}`)),
+    h("h1", {}, name),
+    h("div", { class: "columns" }, detailsPanel(state.details), attributesPanel(app, store, customerId, state)),
+    h(
+      "div",
+      { class: "columns" },
+      timelinePanel(app, store, customerId),
+      notesPanel(app, store, customerId),
+    ),
+    optionalPanels(app, store, customerId),
+  ];
+}
+
+function section(title, ...children) {
+  const id = uid("section");
+  return h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, title), children);
+}
+
+function detailsPanel(details) {
+  const card = details.card;
+  const rows = [
+    [t("email"), card.email || t("notSet")],
+    [t("phone"), card.phone || t("notSet")],
+    [t("birthday"), formatDate(details.birthday)],
+    [t("anniversary"), formatDate(details.anniversary)],
+    [t("addressBooks"), (details.addressBooks || []).join(", ") || t("notSet")],
+    [t("consent"), details.contactConsent ? t("yes") : t("no")],
+    card.clientBook ? [t("owner"), card.clientBook.ownerName] : null,
+  ].filter(Boolean);
+  return section(
+    t("details"),
+    h("div", { class: "details" }, h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))),
+  );
+}
+
+function attributeInput(attribute) {
+  const id = `attr-${attribute.name}`;
+  const value = attribute.value;
+  let input;
+  if (attribute.type === "list") {
+    input = h(
+      "select",
+      { id, name: attribute.name },
+      h("option", { value: "" }, t("notSet")),
+      (attribute.allowedValues || []).map((v) => h("option", { value: v, selected: v === value }, v)),
+    );
+  } else if (attribute.type === "boolean") {
+    input = h("input", { id, name: attribute.name, type: "checkbox", checked: value === true });
+  } else {
+    const type = { integer: "number", decimal: "number", date: "date" }[attribute.type] || "text";
+    input = h("input", {
+      id, name: attribute.name, type, value: value ?? "",
+      step: attribute.type === "decimal" ? "0.01" : attribute.type === "integer" ? "1" : null,
+      inputmode: attribute.type === "decimal" ? "decimal" : attribute.type === "integer" ? "numeric" : null,
+    });
+  }
+  const inline = attribute.type === "boolean";
+  return h("div", { class: inline ? "field inline" : "field" }, inline ? [input, h("label", { for: id }, attribute.label)] : [h("label", { for: id }, attribute.label), input]);
+}
+
+function readInput(form, attribute) {
+  const input = form.elements[attribute.name];
+  if (attribute.type === "boolean") return input.checked;
+  const text = input.value.trim();
+  if (text === "") return null;
+  if (attribute.type === "integer") return Number.parseInt(text, 10);
+  if (attribute.type === "decimal") return Number(text);
+  return text;
+}
+
+function attributesPanel(app, store, customerId, state) {
+  const messages = h("div", {});
+  const form = h("form", { novalidate: true });
+  const draw = () =>
+    replace(form, state.details.attributes.map(attributeInput), h("button", {}, t("save")));
+  draw();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const changes = {};
+    for (const attribute of state.details.attributes) {
+      const now = readInput(form, attribute);
+      if (now !== (attribute.value ?? (attribute.type === "boolean" ? false : null))) changes[attribute.name] = now;
+    }
+    if (!Object.keys(changes).length) return notice(messages, "good", t("saved"));
+    try {
+      const answer = await app.api.request("PATCH", paths.attributes(store, customerId), {
+        body: { attributes: changes },
+        ifMatch: state.etag,
+      });
+      state.details = answer.data;
+      state.etag = answer.etag;
+      draw();
+      notice(messages, "good", t("saved"));
+    } catch (error) {
+      if (error.slug !== "etag-mismatch") return notice(messages, "bad", app.problem(error));
+      // Someone saved first: show their values for what this associate was changing, take the
+      // new version (and ETag) so the next save applies to it.
+      const fresh = await app.api.get(paths.customer(store, customerId));
+      state.details = fresh.data;
+      state.etag = fresh.etag;
+      draw();
+      const values = state.details.attributes
+        .filter((a) => a.name in changes)
+        .map((a) => `${a.label}: ${propertyValue(a)}`)
+        .join(", ");
+      notice(messages, "bad", t("changedElsewhere", { values }));
+    }
+  });
+  return section(t("attributes"), messages, form);
+}
+
+function timelinePanel(app, store, customerId) {
+  const list = h("ul", { class: "timeline" });
+  const messages = h("div", {});
+  const sentinel = h("li", { class: "sentinel", "aria-hidden": "true" });
+  const more = h("button", { type: "button", class: "quiet", hidden: true, onclick: () => load() }, t("loadMore"));
+  let token = null;
+  let loading = false;
+  let started = false;
+
+  function entry(activity) {
+    return h(
+      "li",
+      {},
+      h("strong", {}, activity.subject),
+      h("div", { class: "meta" }, `${activity.activityTypeName} · ${t("by", { who: activity.staffName, when: formatDateTime(activity.startTime) })}`),
+      activity.description ? h("p", {}, activity.description) : null,
+    );
+  }
+
+  async function load(reset = false) {
+    if (loading) return;
+    loading = true;
+    try {
+      if (reset) { token = null; started = false; list.replaceChildren(); }
+      const q = [["pageSize", 10]];
+      if (token) q.push(["continuationToken", token]);
+      const { data } = await app.api.get(paths.activities(store, customerId), q);
+      sentinel.remove();
+      for (const activity of data.activities) list.append(entry(activity));
+      if (!started && !data.activities.length) list.append(h("li", {}, t("noActivities")));
+      started = true;
+      // An empty page ends the walk even if a token came with it.
+      token = data.activities.length ? data.continuationToken : null;
+      more.hidden = !token;
+      if (token) list.append(sentinel);
+    } catch (error) {
+      notice(messages, "bad", app.problem(error));
+    } finally {
+      loading = false;
+    }
+  }
+  // Infinite scroll: the next page loads as the end of the list comes into view; the button
+  // stays for keyboards and screen readers.
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && token) load();
+  });
+  observer.observe(sentinel);
+  load();
+
+  const form = h("form", {});
+  const typeSelect = h("select", { id: "activity-type", name: "type", required: true });
+  let key = crypto.randomUUID();
+  form.append(
+    h("div", { class: "field" }, h("label", { for: "activity-type" }, t("activityType")), typeSelect),
+    h("div", { class: "field" }, h("label", { for: "activity-subject" }, t("subject")), h("input", { id: "activity-subject", name: "subject", required: true, maxlength: 200 })),
+    h("div", { class: "field" }, h("label", { for: "activity-description" }, t("description")), h("textarea", { id: "activity-description", name: "description" })),
+    h("button", {}, t("recordActivity")),
+  );
+  app.api.get(paths.activityTypes(store)).then(({ data }) => {
+    replace(typeSelect, data.activityTypes.map((a) => h("option", { value: a.activityTypeId }, a.name)));
+  }, (error) => notice(messages, "bad", app.problem(error)));
+  // Any edit makes it a new submission; resending the same one keeps its Idempotency-Key.
+  form.addEventListener("input", () => { key = crypto.randomUUID(); });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {
+      activityTypeId: typeSelect.value,
+      subject: form.elements.subject.value.trim(),
+      description: form.elements.description.value.trim() || null,
+      startTime: new Date().toISOString(),
+    };
+    try {
+      await app.api.request("POST", paths.activities(store, customerId), { body, idempotencyKey: key });
+      key = crypto.randomUUID();
+      form.reset();
+      notice(messages, "good", t("recorded"));
+      await load(true);
+    } catch (error) {
+      notice(messages, "bad", app.problem(error));
+    }
+  });
+  return section(t("timeline"), messages, list, more, h("h3", {}, t("recordActivity")), form);
+}
+
+function notesPanel(app, store, customerId) {
+  const list = h("ul", { class: "notes" });
+  const messages = h("div", {});
+  const me = app.session.staff?.staffId;
+
+  function noteItem(note) {
+    const item = h("li", {});
+    const show = () =>
+      replace(
+        item,
+        h("p", {}, note.text),
+        h("div", { class: "meta" }, t("by", { who: note.authorName, when: formatDateTime(note.updatedAt) })),
+        h(
+          "div",
+          { class: "row" },
+          !me || note.authorStaffId === me ? h("button", { type: "button", class: "quiet", "aria-label": `${t("edit")}: ${note.text.slice(0, 40)}`, onclick: edit }, t("edit")) : null,
+          note.revision > 1 ? h("button", { type: "button", class: "quiet", onclick: history }, t("history")) : null,
+        ),
+      );
+    const edit = () => {
+      const id = uid("note-edit");
+      const area = h("textarea", { id }, note.text);
+      const form = h(
+        "form",
+        {
+          onsubmit: async (event) => {
+            event.preventDefault();
+            try {
+              const answer = await app.api.request("PUT", paths.note(store, customerId, note.noteId), {
+                body: { text: area.value }, ifMatch: `"${note.etag}"`,
+              });
+              note = answer.data;
+              show();
+              notice(messages, "good", t("noteSaved"));
+            } catch (error) {
+              notice(messages, "bad", app.problem(error));
+            }
+          },
+        },
+        h("div", { class: "field" }, h("label", { for: id }, t("edit")), area),
+        h("div", { class: "row" }, h("button", {}, t("save")), h("button", { type: "button", class: "quiet", onclick: show }, t("cancel"))),
+      );
+      replace(item, form);
+      area.focus();
+    };
+    const history = async () => {
+      try {
+        const { data } = await app.api.get(paths.noteHistory(store, customerId, note.noteId));
+        item.append(
+          h(
+            "ul",
+            { "aria-label": t("history") },
+            data.revisions.length
+              ? data.revisions.map((r) => h("li", {}, h("p", {}, r.text), h("div", { class: "meta" }, t("editedBy", { who: r.replacedBy, when: formatDateTime(r.replacedAt) }))))
+              : h("li", {}, t("noHistory")),
+          ),
+        );
+      } catch (error) {
+        notice(messages, "bad", app.problem(error));
+      }
+    };
+    show();
+    return item;
+  }
+
+  async function load() {
+    try {
+      const { data } = await app.api.get(paths.notes(store, customerId), [["pageSize", 50]]);
+      replace(list, data.notes.length ? data.notes.map(noteItem) : h("li", {}, t("noNotes")));
+    } catch (error) {
+      notice(messages, "bad", app.problem(error));
+    }
+  }
+  load();
+
+  let key = crypto.randomUUID();
+  const area = h("textarea", { id: "new-note", name: "text", required: true, maxlength: 4000 });
+  area.addEventListener("input", () => { key = crypto.randomUUID(); });
+  const form = h(
+    "form",
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await app.api.request("POST", paths.notes(store, customerId), { body: { text: area.value }, idempotencyKey: key });
+          key = crypto.randomUUID();
+          area.value = "";
+          notice(messages, "good", t("noteSaved"));
+          await load();
+        } catch (error) {
+          notice(messages, "bad", app.problem(error));
+        }
+      },
+    },
+    h("div", { class: "field" }, h("label", { for: "new-note" }, t("newNote")), area),
+    h("button", {}, t("addNote")),
+  );
+  return section(t("notes"), messages, list, form);
+}
+
+// Follow-ups and messages: shown when the API document has their routes, skipped silently when
+// not (or when the route answers 404), never in the way of the rest of the page.
+function optionalPanels(app, store, customerId) {
+  const holder = h("div", { class: "columns" });
+  app.features ??= optionalFeatures(app.config.apiBase);
+  app.features.then(async (found) => {
+    for (const [kind, template] of Object.entries(found)) {
+      const path = template.replace("{storeId}", encodeURIComponent(store)).replace("{customerId}", encodeURIComponent(customerId));
+      try {
+        const { data } = await app.api.get(path);
+        const items = Object.values(data || {}).find(Array.isArray) || [];
+        holder.append(
+          section(
+            t(kind),
+            h("ul", { class: "notes" }, items.map((item) => h("li", {}, [item.subject, item.title, item.text, item.dueDate && formatDate(item.dueDate), item.status].filter(Boolean).join(" · ")))),
+          ),
+        );
+      } catch {
+        // Not there yet, or not for this caller: nothing to show.
+      }
+    }
+  });
+  return holder;
+}
