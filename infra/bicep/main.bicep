@@ -75,8 +75,14 @@ param functionZoneRedundant bool = false
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
-@description('Browser origins allowed to call the API (POS web front ends).')
+@description('Browser origins allowed to call the API (POS web front ends); the reference page\'s origin is added.')
 param corsAllowedOrigins array = []
+
+@description('Region of the reference POS page (Static Web Apps run in a few regions only).')
+param posPageLocation string = 'westeurope'
+
+@description('Plan of the reference POS page: Free or Standard.')
+param posPageSku string = 'Free'
 
 @description('Version string the app reports on /api/health.')
 param appVersion string = '0.1.0'
@@ -289,6 +295,17 @@ module continuationTokenKey 'modules/continuation-token-key.bicep' = if (createC
   }
 }
 
+module posPage 'modules/pos-page.bicep' = {
+  name: 'pos-page'
+  scope: rg
+  params: {
+    name: 'stapp-${appName}-${resourceToken}'
+    location: posPageLocation
+    tags: tags
+    skuName: posPageSku
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -321,7 +338,9 @@ module functionApp 'modules/function-app.bicep' = {
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     zoneRedundant: functionZoneRedundant
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    corsAllowedOrigins: corsAllowedOrigins
+    // The platform answers CORS for these origins (preflights included); the app itself only
+    // names the headers a page may read (Access-Control-Expose-Headers).
+    corsAllowedOrigins: union(corsAllowedOrigins, [posPage.outputs.origin])
     appVersion: appVersion
     distribution1040Schedule: distribution1040Schedule
     distribution1150Schedule: distribution1150Schedule
@@ -371,6 +390,11 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
+// The page's build (web/build.mjs, run by azd for the `web` service) reads these.
+output API_BASE_URL string = '${functionApp.outputs.url}/api'
+output ENTRA_TENANT_ID string = empty(authTenantId) ? tenant().tenantId : authTenantId
+output SERVICE_WEB_NAME string = posPage.outputs.name
+output POS_PAGE_URL string = posPage.outputs.origin
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
