@@ -56,8 +56,11 @@ class PageSite:
         demo_staff: DemoStaff | None = None,
         port: int = 0,
         host: str = "127.0.0.1",
+        config: dict[str, Any] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
+        # Another config.json (the Entra ID sign-in of a deployed page) for tests of that path.
+        self._config = config
         self.api_base = api_base.rstrip("/")
         self.demo_staff = demo_staff
         self._address = (host, port)
@@ -97,13 +100,17 @@ class PageSite:
         self.stop()
 
     def config(self) -> dict[str, Any]:
+        if self._config is not None:
+            return self._config
         return {"apiBase": self.api_base, "auth": "local", "demoStaffUrl": DEMO_STAFF_PATH}
 
     def content_security_policy(self) -> str:
         api = urlsplit(self.api_base)
+        sign_in = urlsplit(str(self.config().get("authority", "")))
+        identity = f" {sign_in.scheme}://{sign_in.netloc}" if sign_in.netloc else ""
         return (
             "default-src 'self'; "
-            f"connect-src 'self' {api.scheme}://{api.netloc}; "
+            f"connect-src 'self' {api.scheme}://{api.netloc}{identity}; "
             "img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         )

@@ -5,6 +5,7 @@ import { h, notice, replace, uid } from "./dom.js";
 import { countText, formatDate, formatNumber, t } from "./i18n.js";
 
 const PAGE_SIZE = 24;
+const SEARCH_PAGE = 20;
 const UPCOMING = [7, 30, 90];
 
 export function propertyValue(property) {
@@ -142,7 +143,10 @@ export async function bookScreen(app, which) {
       }
       count.textContent = countText(data.totalCount);
       if (first && !data.customers.length) list.append(h("li", {}, t("empty")));
-      state.token = data.continuationToken;
+      // A token may come with the last page (the API cannot know without reading further);
+      // totalCount says whether anything is left to show.
+      const shown = list.querySelectorAll("article").length;
+      state.token = shown < data.totalCount ? data.continuationToken : null;
       more.hidden = !state.token;
     } catch (error) {
       if (error.slug === "invalid-continuation-token") return load(true);
@@ -293,12 +297,13 @@ export function searchScreen(app) {
       list.replaceChildren();
     }
     try {
-      const q = [["search", words], ["pageSize", 20]];
+      const q = [["search", words], ["pageSize", SEARCH_PAGE]];
       if (token) q.push(["continuationToken", token]);
       const { data } = await app.api.get(paths.search(app.store), q);
       for (const customer of data.customers) list.append(hit(customer));
       if (first && !data.customers.length) list.append(h("li", {}, t("noHits")));
-      token = data.continuationToken;
+      // A short page is the last one, token or not.
+      token = data.customers.length < SEARCH_PAGE ? null : data.continuationToken;
       more.hidden = !token;
       if (first) notice(messages, "", "");
     } catch (error) {

@@ -6,6 +6,8 @@ import { propertyValue } from "./books.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatDateTime, t } from "./i18n.js";
 
+const TIMELINE_PAGE = 10;
+
 export async function customerScreen(app, customerId) {
   const store = app.store;
   const first = await app.api.get(paths.customer(store, customerId));
@@ -148,15 +150,15 @@ function timelinePanel(app, store, customerId) {
     loading = true;
     try {
       if (reset) { token = null; started = false; list.replaceChildren(); }
-      const q = [["pageSize", 10]];
+      const q = [["pageSize", TIMELINE_PAGE]];
       if (token) q.push(["continuationToken", token]);
       const { data } = await app.api.get(paths.activities(store, customerId), q);
       sentinel.remove();
       for (const activity of data.activities) list.append(entry(activity));
       if (!started && !data.activities.length) list.append(h("li", {}, t("noActivities")));
       started = true;
-      // An empty page ends the walk even if a token came with it.
-      token = data.activities.length ? data.continuationToken : null;
+      // A short page is the last one, token or not.
+      token = data.activities.length < TIMELINE_PAGE ? null : data.continuationToken;
       more.hidden = !token;
       if (token) list.append(sentinel);
     } catch (error) {
