@@ -195,8 +195,6 @@ def print_welcome(tokens: dict[str, str], base: str, page_url: str | None = None
     env_file = Path(os.environ["LOCAL_STATE_DIR"]) / "tokens.env"
     env_file.write_text("".join(f"TOKEN_{n.upper()}={t}\n" for n, t in tokens.items()))
     print("\nClienteling is running on", base)
-    if page_url:
-        print(f"The reference POS page: {page_url} (sign in by picking one of the demo staff)")
     print("Demo staff (token variable, name, stores, permission set):")
     for _staff_id, name, stores, permission_set in demo.STAFF:
         variable = f"TOKEN_{_ascii(name.split()[0]).upper()}"
@@ -204,6 +202,9 @@ def print_welcome(tokens: dict[str, str], base: str, page_url: str | None = None
     print(f"  {'TOKEN_ADMIN':14} Demo Admin       (Clienteling.Admin role)")
     print(f"\nBearer tokens (valid 12 h) are in {env_file}. Load them with:")
     print(f"  set -a; . {env_file}; set +a")
+    if page_url:
+        # The same staff sign in to the page by picking their name: no token to paste.
+        print(f"\nThe reference POS page: {page_url} (pick one of the demo staff above)")
     print("\nTry:")
     for line in example_calls(base):
         print("  " + line)

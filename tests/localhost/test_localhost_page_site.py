@@ -73,3 +73,15 @@ def test_the_page_site_serves_only_the_page(tmp_path: Path) -> None:
         assert requests.get(f"{site.url}{DEMO_STAFF_PATH}", timeout=5).status_code == 404
         config = json.loads(requests.get(f"{site.url}/config.json", timeout=5).text)
         assert "token" not in json.dumps(config).lower()
+
+
+def test_make_run_prints_the_page_url_next_to_the_tokens(
+    run: LocalRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.localhost.demo import print_welcome
+
+    print_welcome(run.tokens, run.host.url, run.page_url)
+    printed = capsys.readouterr().out
+    tokens_at = printed.index("Bearer tokens")
+    page_at = printed.index(f"The reference POS page: {run.page_url}")
+    assert tokens_at < page_at < printed.index("Try:")
