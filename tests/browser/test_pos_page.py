@@ -365,3 +365,37 @@ def test_paging_through_the_book_and_scrolling_the_timeline(
         .get_by_role("button", name="Show more")
         .is_hidden()
     )
+
+
+def test_follow_ups_show_when_the_api_has_them_and_nothing_blocks_without(
+    open_page: Callable[..., Any], servers: LocalRun, api: Api
+) -> None:
+    api.add("ben", "SEA01", "C00042")
+    base = f"{servers.host.url}/api"
+    today = requests.get(f"{base}/openapi.json", timeout=5).json()
+    assert not [p for p in today["paths"] if "follow" in p or "outreach" in p], (
+        "the routes exist now: replace the stand-in below with the real ones"
+    )
+    cors = {"Access-Control-Allow-Origin": "*"}
+
+    # Without the routes (today's document) the customer page is whole and has no such panel.
+    page = open_page()
+    sign_in(page, servers, "Ben Okafor")
+    page.get_by_role("heading", name="My client book").wait_for()
+    page.goto(f"{servers.page_url}#/customer/C00042")
+    page.get_by_role("heading", name="Notes").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Follow-ups").count() == 0
+
+    # With them (a document that lists the route, answered at the wire), the panel appears.
+    route = "/api/stores/{storeId}/customers/{customerId}/follow-ups"
+    document = {**today, "paths": {**today["paths"], route: {"get": {}}}}
+    page.route(f"{base}/openapi.json", lambda r: r.fulfill(json=document, headers=cors))
+    due = {"subject": "Call about the alterations", "dueDate": "2026-12-03", "status": "open"}
+    page.route(
+        f"{base}/stores/SEA01/customers/C00042/follow-ups",
+        lambda r: r.fulfill(json={"followUps": [due]}, headers=cors),
+    )
+    page.reload()
+    page.get_by_role("heading", name="Follow-ups").wait_for()
+    page.get_by_text("Call about the alterations · Dec 3, 2026 · open").wait_for()

@@ -104,8 +104,10 @@ export async function optionalFeatures(base) {
       if (!path.includes("/stores/{storeId}/customers/{customerId}/")) continue;
       if (!("get" in document.paths[path])) continue;
       const tail = path.split("/").pop();
-      if (/follow-?ups?/i.test(tail) && !found.followUps) found.followUps = path;
-      if (/(outreach|messages)/i.test(tail) && !found.outreach) found.outreach = path;
+      // The document's paths carry the route prefix (/api/stores/...); the base already has it.
+      const route = path.slice(path.indexOf("/stores/"));
+      if (/follow-?ups?/i.test(tail) && !found.followUps) found.followUps = route;
+      if (/(outreach|messages)/i.test(tail) && !found.outreach) found.outreach = route;
     }
     return found;
   } catch {
