@@ -49,6 +49,8 @@ def browser() -> Iterator[object]:
     if not AXE.exists():
         _unavailable("axe-core is not installed (make web-deps: npm ci in web/)")
     with sync_playwright() as playwright:
+        # --no-sandbox: CI and containers run as root, where chromium refuses its sandbox; the
+        # browser only ever loads the page under test from loopback.
         launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield launched
         launched.close()
