@@ -141,6 +141,7 @@ class OutreachPolicy:
             template_id=template_id,
             text=text,
             subject=subject,
+            with_unsubscribe_link=True,
         ).rendered
 
     def preview(
@@ -154,7 +155,10 @@ class OutreachPolicy:
         template_id: str | None,
         text: str | None = None,
         subject: str | None = None,
+        with_unsubscribe_link: bool = False,
     ) -> Preview:
+        """The message as it would go; the unsubscribe link only when it is about to be sent
+        (a preview needs no link, and its setting may still be missing)."""
         entity = self._entity(legal_entity)
         settings = entity.outreach or OutreachSettings()
         customer = self._customer(legal_entity, customer_id)
@@ -189,7 +193,7 @@ class OutreachPolicy:
             body=body,
             activity_type=getattr(settings.activity_types, channel),
             unsubscribe_url=self._unsubscribe_url(settings, legal_entity, customer_id)
-            if channel == "email"
+            if channel == "email" and with_unsubscribe_link
             else None,
         )
         return Preview(rendered, channel, language, sms_length(body) if channel == "sms" else None)
