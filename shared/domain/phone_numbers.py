@@ -1,10 +1,11 @@
 """Phone numbers as a lookup key: one spelling per number, whatever headquarters typed.
 
 Customer records hold phones as typed ("+49 30 1234567", "(206) 555-0101", "0047 912 34 567");
-an inbound SMS names its sender in E.164 ("+4930 1234567" without spaces). Both become the same
-key: "+" and digits only, "00" read as the international prefix, and a national number (no
-prefix) given the legal entity's calling code with its trunk "0" dropped. Without a calling
-code a national number has no key: guessing a country could reach the wrong person.
+an inbound SMS names its sender in E.164 ("+49301234567"). Both become the same key: "+" and
+digits only, a "(0)" trunk prefix dropped, "00" read as the international prefix, and a
+national number (no prefix) given the legal entity's calling code with its trunk "0" dropped.
+Without a calling code a national number has no key: guessing a country could reach the wrong
+person.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ def phone_key(phone: str | None, calling_code: CallingCode | None = None) -> str
     """The E.164 form of `phone`, or None when it cannot be known for sure."""
     if not phone:
         return None
-    digits = "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
     stripped = phone.strip()
+    # "+49 (0)30 ...": the bracketed trunk prefix is dialled only from within the country.
+    digits = "".join(ch for ch in stripped.replace("(0)", "") if ch.isascii() and ch.isdigit())
     if stripped.startswith("+"):
         candidate = "+" + digits
     elif digits.startswith("00"):

@@ -181,7 +181,10 @@ class ConsentService:
         (or a mail client and the customer both) records nothing more."""
         target = self.links.target(token)
         channel: Channel = "sms" if target.channel == "sms" else "email"
-        if self._storage.customers.get(target.legal_entity, target.customer_id) is None:
+        customers = self._storage.customers
+        if customers.get(target.legal_entity, target.customer_id) is None or customers.erased_among(
+            target.legal_entity, [target.customer_id]
+        ):
             return channel  # erased or gone: nothing to record, and nothing to reveal
         now = self._clock.now()
 
