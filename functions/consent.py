@@ -17,10 +17,12 @@ from shared.domain.consent import (
     ConsentEvent,
     ConsentState,
     ConsentSummary,
+    summary,
 )
 from shared.domain.errors import NotFound
 from shared.domain.model_base import DomainModel
 from shared.domain.organisation import Operation
+from shared.services.customer_scope import require_customer
 
 bp = func.Blueprint()
 POS = {"access": Access.STAFF, "tag": "outreach"}
@@ -70,11 +72,8 @@ class PreviewResource(DomainModel):
     sms_length: SmsLengthResource | None = Field(description="SMS only: exact, as rendered")
 
 
-def _consent(request: ApiRequest, customer_id: str) -> ConsentResource:
-    staff = caller(request)
-    history = request.services.consent.history(staff.legal_entity, customer_id)
-    consent = request.services.consent.summary(staff.legal_entity, customer_id)
-    return ConsentResource(customer_id=customer_id, consent=consent, history=history)
+def _consent(customer_id: str, history: list[ConsentEvent]) -> ConsentResource:
+    return ConsentResource(customer_id=customer_id, consent=summary(history), history=history)
 
 
 @endpoint(
@@ -89,8 +88,10 @@ def _consent(request: ApiRequest, customer_id: str) -> ConsentResource:
 )
 def customer_consent(request: ApiRequest) -> ConsentResource:
     customer_id = route_id(request, "customerId")
-    request.services.customers.details(caller(request), customer_id)  # 404 as details
-    return _consent(request, customer_id)
+    legal_entity = caller(request).legal_entity
+    # Open to every associate of the legal entity in this store, as customer details are.
+    require_customer(request.services.storage.customers, legal_entity, customer_id)
+    return _consent(customer_id, request.services.consent.history(legal_entity, customer_id))
 
 
 @endpoint(
@@ -109,10 +110,10 @@ def customer_consent(request: ApiRequest) -> ConsentResource:
 def capture_consent(request: ApiRequest) -> ConsentResource:
     body = request.json_body(ConsentCapture)
     customer_id = route_id(request, "customerId")
-    request.services.consent.capture(
+    history = request.services.consent.capture(
         caller(request), customer_id, body.channel, body.state, body.confirmation_text
     )
-    return _consent(request, customer_id)
+    return _consent(customer_id, history)
 
 
 @endpoint(

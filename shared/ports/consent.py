@@ -36,11 +36,12 @@ class ConsentRecords(Protocol):
         history: list[dict[str, Any]],
         phone_key: str | None,
         if_match: str | None,
+        previous_phone_key: str | None = None,
     ) -> StoredConsent:
         """Create (`if_match` None; PreconditionFailed if it exists meanwhile) or replace
         (PreconditionFailed if `if_match` is no longer current). The phone lookup follows:
-        the customer is found under `phone_key` from now on, and no longer under an earlier
-        key."""
+        the customer is found under `phone_key` from now on, and no longer under
+        `previous_phone_key`, the key of the version `if_match` names."""
         ...
 
     def owners_of_phone(self, phone_key: str) -> list[PhoneOwner]:

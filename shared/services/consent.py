@@ -89,10 +89,15 @@ class ConsentService:
         customer_id: str,
         change: Change,
         phone: Callable[[StoredConsent | None], str | None] | None = None,
+        known: StoredConsent | None = None,
     ) -> list[ConsentEvent]:
-        """Apply `change` to the customer's history (and phone key), retrying on a race."""
-        for _ in range(SAVE_ATTEMPTS):
-            stored = self._storage.consent.get(legal_entity, customer_id)
+        """Apply `change` to the customer's history (and phone key), retrying on a race.
+        `known`: the record as just read, saving the first attempt's read."""
+        for attempt in range(SAVE_ATTEMPTS):
+            if attempt == 0 and known is not None:
+                stored: StoredConsent | None = known
+            else:
+                stored = self._storage.consent.get(legal_entity, customer_id)
             before = history_from_json(stored.history) if stored else []
             after = trimmed(change(list(before)))
             key = phone(stored) if phone else (stored.phone_key if stored else None)
@@ -105,6 +110,7 @@ class ConsentService:
                     history_to_json(after),
                     key,
                     stored.etag if stored else None,
+                    stored.phone_key if stored else None,
                 )
                 return after
             except PreconditionFailed:
@@ -118,8 +124,9 @@ class ConsentService:
         channel: Channel,
         state: ConsentState,
         confirmation_text: str,
-    ) -> ConsentSummary:
-        """An associate records what the customer said, with the customer's own words."""
+    ) -> list[ConsentEvent]:
+        """An associate records what the customer said, with the customer's own words; the
+        history after it."""
         legal_entity = staff.legal_entity
         require_writable_customer(self._storage.customers, legal_entity, customer_id)
         self._scope_check(staff, customer_id)
@@ -132,13 +139,12 @@ class ConsentService:
             store_id=staff.store.store_id,
             confirmation_text=confirmation_text,
         )
-        history = self._change(
+        return self._change(
             legal_entity,
             customer_id,
             lambda h: [*h, event],
             phone=lambda stored: self._customer_phone_key(legal_entity, customer_id, stored),
         )
-        return summary(history)
 
     def _customer_phone_key(
         self, legal_entity: str, customer_id: str, stored: StoredConsent | None
@@ -211,18 +217,17 @@ class ConsentService:
         key = phone_key(from_phone)
         if found is None or key is None:
             return None
-        owners = [
-            owner
-            for owner in self._storage.consent.owners_of_phone(key)
-            if self._still_filed(owner.legal_entity, owner.customer_id, key)
-        ]
         language = sender = None
-        for owner in owners:
-            customer = self._storage.customers.get(owner.legal_entity, owner.customer_id)
-            if customer is None:
-                continue
-            language = language or Customer.model_validate(customer.body).language
-            sender = sender or self._sender_name(owner.legal_entity)
+        applied = 0
+        for owner in self._storage.consent.owners_of_phone(key):
+            stored = self._storage.consent.get(owner.legal_entity, owner.customer_id)
+            if stored is None or stored.phone_key != key:
+                continue  # a lookup can outlive a phone change by a crash; the record decides
+            if sender is None:  # the reply speaks the first customer's language
+                customer = self._storage.customers.get(owner.legal_entity, owner.customer_id)
+                language = Customer.model_validate(customer.body).language if customer else None
+                sender = self._sender_name(owner.legal_entity) or ""
+            applied += 1
             if found is Keyword.HELP:
                 continue
             state = ConsentState.OPTED_OUT if found is Keyword.STOP else ConsentState.OPTED_IN
@@ -232,15 +237,12 @@ class ConsentService:
                 source=ConsentSource.SMS_KEYWORD,
                 recorded_at=received_at,
             )
-            self._change(owner.legal_entity, owner.customer_id, lambda h, e=event: [*h, e])
+            self._change(
+                owner.legal_entity, owner.customer_id, lambda h, e=event: [*h, e], known=stored
+            )
         # Log the outcome, never the number or the text.
-        log.info("inbound SMS keyword %s applied to %d customer(s)", found.value, len(owners))
+        log.info("inbound SMS keyword %s applied to %d customer(s)", found.value, applied)
         return reply(found, language, sender or OutreachSettings().sms_sender_name)
-
-    def _still_filed(self, legal_entity: str, customer_id: str, key: str) -> bool:
-        # A lookup item can outlive a phone change by a crash; the record decides.
-        stored = self._storage.consent.get(legal_entity, customer_id)
-        return stored is not None and stored.phone_key == key
 
     def _sender_name(self, legal_entity: str) -> str | None:
         settings = self._published.current().entity(legal_entity).outreach

@@ -68,7 +68,7 @@ def test_customers_are_found_by_their_current_phone_key_only(storage: Storage) -
         PhoneOwner("DEMF", "DC009"),
         PhoneOwner("USRT", "UC001"),
     ]
-    storage.consent.save("USRT", "UC001", [], "+4798888888", first.etag)
+    storage.consent.save("USRT", "UC001", [], "+4798888888", first.etag, first.phone_key)
 
     assert storage.consent.owners_of_phone("+4791234567") == [PhoneOwner("DEMF", "DC009")]
     assert storage.consent.owners_of_phone("+4798888888") == [PhoneOwner("USRT", "UC001")]

@@ -16,7 +16,7 @@ from typing import Any
 
 from shared.adapters.cosmos.database import CosmosContainer
 from shared.adapters.cosmos.item_format import api_etag, cosmos_etag, customer_key
-from shared.domain.errors import Conflict, PreconditionFailed
+from shared.domain.errors import Conflict, NotFound, PreconditionFailed
 from shared.ports.consent import PhoneOwner, StoredConsent
 
 CONSENT_ITEM = "consent"  # item id (and type) of a customer's consent record
@@ -69,14 +69,14 @@ class CosmosConsentRecords:
         history: list[dict[str, Any]],
         phone_key: str | None,
         if_match: str | None,
+        previous_phone_key: str | None = None,
     ) -> StoredConsent:
         key = customer_key(legal_entity, customer_id)
-        before = self._container.read(CONSENT_ITEM, key) if if_match is not None else None
-        if if_match is not None and (before is None or api_etag(before) != if_match):
-            raise PreconditionFailed("the customer's consent changed meanwhile; read it again")
+        earlier = previous_phone_key if if_match is not None else None
         # The new lookup first: a crash after it leaves an extra lookup item, which readers
         # check against the record; a crash before the record is written changes nothing.
-        if phone_key:
+        # The conditional replace below fails if `if_match` (and so `earlier`) is stale.
+        if phone_key and phone_key != earlier:
             self._container.upsert(self._phone_item(legal_entity, customer_id, phone_key))
         item = {
             "id": CONSENT_ITEM,
@@ -95,8 +95,12 @@ class CosmosConsentRecords:
                     "the customer's consent was recorded meanwhile; read it again"
                 ) from None
         else:
-            written = self._container.replace(item, etag=cosmos_etag(if_match))
-        earlier = before.get("phoneKey") if before else None
+            try:
+                written = self._container.replace(item, etag=cosmos_etag(if_match))
+            except NotFound:  # erased meanwhile (or never there): the ETag names nothing
+                raise PreconditionFailed(
+                    "the customer's consent changed meanwhile; read it again"
+                ) from None
         if earlier and earlier != phone_key:
             self._container.delete(f"{legal_entity}:{customer_id}", phone_partition(earlier))
         return _stored(written)

@@ -49,7 +49,9 @@ class SqliteConsentRecords:
         history: list[dict[str, Any]],
         phone_key: str | None,
         if_match: str | None,
+        previous_phone_key: str | None = None,
     ) -> StoredConsent:
+        # The phone key is a column of the row: the lookup follows without further work.
         etag = uuid.uuid4().hex
         with self._db.transaction() as conn:
             current = conn.execute(
