@@ -19,6 +19,11 @@ from shared.domain.time_zones import local_time
 
 DEFAULT_FREQUENCY_CAP = 3
 DEFAULT_LANGUAGE = "en"
+# https, or http on the local host only (make run): a link in an email must not be
+# interceptable on its way back.
+UNSUBSCRIBE_BASE_URL = (
+    r"^(https://[^\s/?#]+|http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?)(/[^\s?#]*)?$"
+)
 
 ClockTime = Annotated[
     str,
@@ -70,12 +75,13 @@ class OutreachSettings(DomainModel):
         description="messages per customer in any rolling 7 days (all channels, all staff)",
     )
     activity_types: ActivityTypes = Field(default_factory=ActivityTypes)
-    unsubscribe_base_url: (
-        Annotated[str, StringConstraints(pattern=r"^https://[^\s/?#]+(/[^\s?#]*)?$")] | None
-    ) = Field(
-        default=None,
-        description="public https address of this API (e.g. https://clienteling.example.com);"
-        " unsubscribe links are <base>/api/unsubscribe/<token>; email needs it",
+    unsubscribe_base_url: Annotated[str, StringConstraints(pattern=UNSUBSCRIBE_BASE_URL)] | None = (
+        Field(
+            default=None,
+            description="public https address of this API (e.g. https://clienteling.example.com;"
+            " http only for localhost); unsubscribe links are <base>/api/unsubscribe/<token>;"
+            " email needs it",
+        )
     )
     default_language: LanguageCode = Field(
         default=DEFAULT_LANGUAGE, description="templates' language for customers without one"
