@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from shared.domain.access import StaffContext
 from shared.domain.consent import (
@@ -22,6 +23,7 @@ from shared.domain.consent import (
     ConsentSummary,
     ImportedConsent,
     channel_state,
+    deciding_event,
     history_from_json,
     history_to_json,
     import_events,
@@ -238,7 +240,7 @@ class ConsentService:
                 recorded_at=received_at,
             )
             self._change(
-                owner.legal_entity, owner.customer_id, lambda h, e=event: [*h, e], known=stored
+                owner.legal_entity, owner.customer_id, partial(_keyword_change, event), known=stored
             )
         # Log the outcome, never the number or the text.
         log.info("inbound SMS keyword %s applied to %d customer(s)", found.value, applied)
@@ -250,3 +252,16 @@ class ConsentService:
 
     def erase(self, legal_entity: str, customer_id: str) -> bool:
         return self._storage.consent.erase(legal_entity, customer_id)
+
+
+def _keyword_change(event: ConsentEvent, history: list[ConsentEvent]) -> list[ConsentEvent]:
+    """STOP always applies. START undoes a STOP by SMS only, as carriers treat it: a number
+    can be shared by customers of several legal entities, and a START texted to one retailer
+    must not opt a customer in where they never said yes or said no some other way."""
+    if event.state is ConsentState.OPTED_IN:
+        deciding = deciding_event(history, "sms")
+        if deciding is None or deciding.source is not ConsentSource.SMS_KEYWORD:
+            return history
+        if deciding.state is ConsentState.OPTED_IN:
+            return history
+    return [*history, event]

@@ -149,3 +149,21 @@ def test_an_erased_customer_is_not_found_by_number(world: World) -> None:
 
     export = world.ok(world.admin.get("/api/admin/USRT/customers/UC003/export"))
     assert export["consent"] == []
+
+
+def test_start_undoes_a_stop_by_sms_only(world: World) -> None:
+    sms("START")  # never asked: nothing to undo
+    assert sms_state(world) == "unknown"
+    world.ok(
+        world.as_staff("alice").post(
+            pos_path("S1", "customers/UC003/consent"),
+            json={"channel": "sms", "state": "opted-out", "confirmationText": "No texts"},
+        )
+    )
+
+    sms("START")  # said no in the store: a text to the number does not undo that
+
+    assert sms_state(world) == "opted-out"
+    sms("STOP")
+    sms("START")
+    assert sms_state(world) == "opted-in"
