@@ -8,13 +8,16 @@ from functions import (
     admin_configuration,
     admin_imports,
     admin_insights,
+    admin_outreach,
     client_books,
+    consent,
     customers,
     distribution,
     notes,
     operations,
     privacy,
     secret_expiry,
+    unsubscribe,
 )
 from shared.telemetry.azure_monitor import configure_telemetry
 
@@ -37,5 +40,8 @@ for blueprint in (
     customers.bp,
     admin_client_books.bp,
     privacy.bp,
+    consent.bp,
+    admin_outreach.bp,
+    unsubscribe.bp,
 ):
     app.register_functions(blueprint)

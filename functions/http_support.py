@@ -90,6 +90,8 @@ class EndpointSpec:
     # Statuses of problems only this route answers (e.g. 422 when a setup check fails); the
     # OpenAPI document adds them to the ones every route of its kind can answer.
     problem_statuses: tuple[int, ...] = ()
+    # What the success answer is (the unsubscribe page answers text/html).
+    response_media_type: str = "application/json"
 
     @property
     def request_headers(self) -> tuple[str, ...]:
@@ -194,6 +196,8 @@ class ApiResponse:
     status: int = 200
     etag: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # A body that is not JSON (the unsubscribe page): sent as is, with this media type.
+    media_type: str | None = None
 
 
 Handler = Callable[[ApiRequest], Any]
@@ -220,6 +224,14 @@ def render(result: Any, spec: EndpointSpec) -> func.HttpResponse:
         headers["ETag"] = f'"{response.etag}"'
     if status == 204:
         return func.HttpResponse(status_code=204, headers=headers)
+    if response.media_type is not None:
+        return func.HttpResponse(
+            str(response.body),
+            status_code=status,
+            headers=headers,
+            mimetype=response.media_type,
+            charset="utf-8",
+        )
     return func.HttpResponse(
         json.dumps(_json_ready(response.body), ensure_ascii=False),
         status_code=status,

@@ -222,7 +222,7 @@ def _success(spec: EndpointSpec, refs: dict[Any, Any]) -> dict[str, Any]:
     return {
         "description": "success",
         "headers": headers,
-        "content": {"application/json": {"schema": schema}},
+        "content": {spec.response_media_type: {"schema": schema}},
     }
 
 

@@ -34,6 +34,8 @@ LEGAL_ENTITY_RULE = "must be letters, digits, '_' or '-' (at most 20), starting 
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "legalEntity": {"type": "string", "pattern": LEGAL_ENTITY_PATTERN},
     "kind": {"type": "string", "enum": list(IMPORT_KINDS)},
+    # The unsubscribe link's token (shared/services/unsubscribe_links.py checks it whole).
+    "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,400}$"},
 }
 
 

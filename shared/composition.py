@@ -28,6 +28,7 @@ from shared.services.access import AccessService
 from shared.services.activities import ActivityService
 from shared.services.client_books import ClientBookService
 from shared.services.clienteling_context import ClientelingContexts
+from shared.services.consent import ConsentService
 from shared.services.customers import CustomerService
 from shared.services.distribution import DistributionService
 from shared.services.headquarters import HeadquartersService
@@ -37,8 +38,10 @@ from shared.services.insights_configuration import InsightsAdministration, defau
 from shared.services.insights_measures import InsightsMeasureSource
 from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
+from shared.services.outreach_policy import OutreachPolicy
 from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
+from shared.services.unsubscribe_links import build_unsubscribe_links
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,9 @@ class Services:
     customers: CustomerService
     privacy: PrivacyService
     card_measures: InsightsMeasureSource
+    consent: ConsentService
+    # SendPolicy, TemplateRenderer and ConsentEvents of shared/ports/outreach.py in one.
+    outreach_policy: OutreachPolicy | None
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -148,6 +154,15 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     continuation = build_continuation(settings)
     card_measures = build_card_measures(settings, published, secrets, clock)
     contexts = ClientelingContexts(published, card_measures)
+    customers = CustomerService(storage, contexts, continuation)
+    consent = ConsentService(
+        storage,
+        published,
+        clock,
+        build_unsubscribe_links(settings),
+        scope_check=customers.require_in_store_scope,
+    )
+    customers.show_consent(consent.summary)
     return Services(
         settings=settings,
         clock=clock,
@@ -157,7 +172,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         published=published,
         access=AccessService(published),
         headquarters=headquarters,
-        imports=ImportService(storage),
+        imports=ImportService(storage, consent),
         distribution=DistributionService(storage, clock, on_published=published.invalidate),
         secrets=secrets,
         insights_admin=InsightsAdministration(
@@ -167,9 +182,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         activities=ActivityService(storage, published, clock, continuation),
         notes=NoteService(storage, clock, continuation, NoteReaders(storage, published, contexts)),
         client_books=ClientBookService(storage, contexts, continuation, clock),
-        customers=CustomerService(storage, contexts, continuation),
+        customers=customers,
         privacy=PrivacyService(storage, clock),
         card_measures=card_measures,
+        consent=consent,
+        outreach_policy=OutreachPolicy(storage, published, consent),
     )
 
 

@@ -61,23 +61,23 @@ def new_key_setting() -> str:
     return base64.b64encode(secrets.token_bytes(MIN_KEY_BYTES)).decode("ascii")
 
 
-def key_material(value: str | None) -> bytes:
+def key_material(value: str | None, setting: str = KEY_SETTING) -> bytes:
     """The key bytes of a CONTINUATION_TOKEN_KEY value: base64 (standard or URL-safe alphabet,
     padding optional, line breaks ignored) of at least 32 random bytes, as
     `openssl rand -base64 48` prints. Anything else is refused, naming the setting only: a
     public string such as an unresolved Key Vault reference must never become the key."""
     text = "".join((value or "").split())
     if not text:
-        raise SettingUnavailable(KEY_SETTING, "not set")
+        raise SettingUnavailable(setting, "not set")
     if text.lower().startswith(UNRESOLVED_REFERENCE):
-        raise SettingUnavailable(KEY_SETTING, "an unresolved Key Vault reference")
+        raise SettingUnavailable(setting, "an unresolved Key Vault reference")
     standard = text.replace("-", "+").replace("_", "/").rstrip("=")
     try:
         material = base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
     except (binascii.Error, ValueError):
-        raise SettingUnavailable(KEY_SETTING, "not base64") from None
+        raise SettingUnavailable(setting, "not base64") from None
     if len(material) < MIN_KEY_BYTES:
-        raise SettingUnavailable(KEY_SETTING, f"shorter than {MIN_KEY_BYTES} bytes")
+        raise SettingUnavailable(setting, f"shorter than {MIN_KEY_BYTES} bytes")
     return material
 
 

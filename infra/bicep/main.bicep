@@ -197,6 +197,8 @@ var tags = {
 var deploymentContainerName = 'app-package'
 // The Key Vault secret the app signs paging tokens with (app setting CONTINUATION_TOKEN_KEY).
 var continuationTokenKeySecretName = 'continuation-token-key'
+// The Key Vault secret the app signs unsubscribe links with (app setting UNSUBSCRIBE_LINK_KEY).
+var unsubscribeLinkKeySecretName = 'unsubscribe-link-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -306,6 +308,21 @@ module posPage 'modules/pos-page.bicep' = {
   }
 }
 
+// The same script creates the unsubscribe-link key once. Its links live in customers' mailboxes,
+// so it is made for ten years: the secret-expiry check still pages on-call well before then.
+module unsubscribeLinkKey 'modules/continuation-token-key.bicep' = if (createContinuationTokenKey) {
+  name: 'unsubscribe-link-key'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    keyVaultName: keyVault.outputs.name
+    secretName: unsubscribeLinkKeySecretName
+    identityName: 'id-${appName}-linkkey-${resourceToken}'
+    validityDays: 3650
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -314,6 +331,7 @@ module functionApp 'modules/function-app.bicep' = {
   dependsOn: [
     roles
     continuationTokenKey
+    unsubscribeLinkKey
   ]
   params: {
     name: 'func-${appName}-${resourceToken}'
@@ -328,6 +346,7 @@ module functionApp 'modules/function-app.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     keyVaultName: keyVault.outputs.name
     continuationTokenKeySecretName: continuationTokenKeySecretName
+    unsubscribeLinkKeySecretName: unsubscribeLinkKeySecretName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     authTenantId: empty(authTenantId) ? tenant().tenantId : authTenantId

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field
 
 from shared.domain.attributes import AttributeGroup
+from shared.domain.consent import ConsentSummary
 from shared.domain.model_base import DomainModel
 
 CARD_PROPERTIES = 3
@@ -66,6 +67,11 @@ class Card(DomainModel):
     )
     properties: list[CardProperty]
     insights: CardInsights
+    consent: ConsentSummary | None = Field(
+        default=None,
+        description="consent per channel (email, sms); on customer details only (lists leave"
+        " it null: it is a read per customer)",
+    )
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from shared.domain.consent import ImportedConsents
 from shared.domain.errors import Conflict
 from shared.domain.model_base import DomainModel, Identifier, Name, StoredDate, one_line_text
+from shared.domain.outreach import LanguageCode
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+()./ -]{3,30}$")]
@@ -31,7 +33,15 @@ class Customer(DomainModel):
     address_books: list[Identifier] = Field(default_factory=list, max_length=20)
     birthday: StoredDate | None = None
     anniversary: StoredDate | None = None
-    contact_consent: bool = False
+    contact_consent: bool = Field(
+        default=False,
+        description="headquarters' consent flag: true means opted-in on email and SMS at an"
+        " unknown time (never over what the customer said since); false states nothing."
+        " Per-channel consent with its time goes in an import's `consent`",
+    )
+    language: LanguageCode | None = Field(
+        default=None, description="for message templates and SMS confirmations"
+    )
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -64,7 +74,12 @@ class CustomerImportRecord(Customer):
     purpose, never by re-sending an old extract."""
 
     restore: bool = False
+    consent: ImportedConsents | None = Field(
+        default=None,
+        description="consent per channel with the time the customer gave it; recorded in the"
+        " customer's consent history, not in the customer record",
+    )
 
     def customer(self) -> Customer:
-        """The master data to store (without the import's own instruction)."""
-        return Customer.model_validate(self.model_dump(exclude={"restore"}))
+        """The master data to store (without the import's own instruction and consent)."""
+        return Customer.model_validate(self.model_dump(exclude={"restore", "consent"}))

@@ -22,6 +22,8 @@ class Kind:
     STORE = "store"
     STAFF = "staff"
     PERMISSION_SET = "permission-set"
+    OUTREACH_SETTINGS = "outreach-settings"
+    MESSAGE_TEMPLATE = "message-template"
 
 
 class PublishedKind:
@@ -35,6 +37,8 @@ class PublishedKind:
     STORE = Kind.STORE
     STAFF = Kind.STAFF
     PERMISSION_SET = Kind.PERMISSION_SET
+    OUTREACH_SETTINGS = Kind.OUTREACH_SETTINGS
+    MESSAGE_TEMPLATE = Kind.MESSAGE_TEMPLATE
 
 
 SINGLETON_ID = "current"  # doc id of one-per-legal-entity documents (parameters, key vault)
@@ -99,11 +103,14 @@ JOBS: dict[str, DistributionJob] = {
         DistributionJob(
             "1110",
             "Global configuration",
-            "clienteling parameters, number sequence, Insights settings, activity types",
+            "clienteling parameters, number sequence, Insights settings, activity types,"
+            " outreach settings and message templates",
             {
                 Kind.PARAMETERS: (PublishedKind.PARAMETERS, _as_is),
                 Kind.ACTIVITY_TYPE: (PublishedKind.ACTIVITY_TYPE, _as_is),
                 Kind.KEY_VAULT: (PublishedKind.KEY_VAULT, _as_is),
+                Kind.OUTREACH_SETTINGS: (PublishedKind.OUTREACH_SETTINGS, _as_is),
+                Kind.MESSAGE_TEMPLATE: (PublishedKind.MESSAGE_TEMPLATE, _as_is),
             },
         ),
         DistributionJob(

@@ -24,6 +24,9 @@ class Operation(StrEnum):
     # Set or clear client-book attribute values of a customer in the store's scope. Not a
     # seed number: the seed let anyone who opens details change them.
     EDIT_CUSTOMER_ATTRIBUTES = "edit-customer-attributes"
+    # Record a customer's opt-in or opt-out (email, SMS) with their confirmation, for a
+    # customer in the store's scope. Not a seed number either.
+    CAPTURE_CONSENT = "capture-consent"
 
 
 OPERATION_NUMBERS = {
@@ -42,6 +45,9 @@ class Store(DomainModel):
     name: Name
     address_books: list[Identifier] = Field(min_length=1, max_length=20)
     time_zone: TimeZoneName = DEFAULT_TIME_ZONE
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+()./ -]{3,30}$")] | None = Field(
+        default=None, description="the store's phone, for the {store.phone} placeholder"
+    )
 
 
 class PermissionSet(DomainModel):

@@ -54,3 +54,8 @@ def _zone(name: str) -> ZoneInfo:
 def local_date(moment: dt.datetime, time_zone: str) -> dt.date:
     """The calendar date at `moment` (timezone-aware) in `time_zone`."""
     return moment.astimezone(_zone(time_zone)).date()
+
+
+def local_time(moment: dt.datetime, time_zone: str) -> dt.time:
+    """The wall-clock time at `moment` (timezone-aware) in `time_zone` (quiet hours)."""
+    return moment.astimezone(_zone(time_zone)).time()

@@ -43,6 +43,8 @@ def load_demo_data() -> dict[str, Any]:
     from shared.composition import services
     from shared.domain.activity_types import ActivityType
     from shared.domain.attributes import AttributeGroup
+    from shared.domain.message_templates import MessageTemplate
+    from shared.domain.outreach import OutreachSettings
     from shared.domain.parameters import ClientelingParameters
     from shared.localhost import demo_data as demo
     from shared.services.record_stream import records
@@ -61,6 +63,11 @@ def load_demo_data() -> dict[str, Any]:
         for type_id, (name, description) in demo.ACTIVITY_TYPES.items():
             hq.activity_types.put(
                 le, type_id, ActivityType(name=name, description=description), None
+            )
+        hq.save_outreach(le, OutreachSettings.model_validate(demo.OUTREACH_SETTINGS), None)
+        for template_id, template in demo.MESSAGE_TEMPLATES.items():
+            hq.message_templates.put(
+                le, template_id, MessageTemplate.model_validate(template), None
             )
         for kind, rows in (
             ("permission-sets", demo.PERMISSION_SETS),

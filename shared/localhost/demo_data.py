@@ -16,6 +16,7 @@ ASSOCIATE = [
     "add-to-client-book",
     "remove-from-client-book",
     "edit-customer-attributes",
+    "capture-consent",
 ]
 MANAGER = [*ASSOCIATE, "reassign-customers", "manage-store-client-books"]
 
@@ -31,18 +32,21 @@ STORES = [
         "name": "Seattle Downtown",
         "addressBooks": ["WEST"],
         "timeZone": "America/Los_Angeles",
+        "phone": "+1 206 555 0100",
     },
     {
         "storeId": "POR01",
         "name": "Portland Pearl",
         "addressBooks": ["WEST", "PDX"],
         "timeZone": "America/Los_Angeles",
+        "phone": "+1 503 555 0100",
     },
     {
         "storeId": "AUS01",
         "name": "Austin Domain",
         "addressBooks": ["SOUTH"],
         "timeZone": "America/Chicago",
+        "phone": "+1 512 555 0100",
     },
 ]
 STAFF = [
@@ -86,6 +90,41 @@ ACTIVITY_TYPES = {
     "EMAIL": ("Email", "An email to or from the customer"),
     "CALL": ("Phone call", "A call with the customer"),
     "APPOINTMENT": ("Appointment", "A booked styling or fitting session"),
+    "SMS": ("Text message", "A text message to or from the customer"),
+}
+# Outreach on, with the local host as the unsubscribe links' address (docs/outreach.md).
+OUTREACH_SETTINGS = {
+    "outreachEnabled": True,
+    "unsubscribeBaseUrl": "http://localhost:7071",
+    "defaultCallingCode": "1",
+    "smsSenderName": "Clienteling Demo",
+}
+MESSAGE_TEMPLATES = {
+    "NEW-ARRIVALS": {
+        "name": "New arrivals",
+        "channel": "sms",
+        "texts": {
+            "en": {
+                "body": "Hi {customer.firstName}, new arrivals are in at {store.name}!"
+                " Reply STOP to opt out. {associate.name}"
+            },
+            "es": {
+                "body": "Hola {customer.firstName}, ¡novedades en {store.name}!"
+                " Responde STOP para darte de baja. {associate.name}"
+            },
+        },
+    },
+    "THANK-YOU": {
+        "name": "Thank you for your visit",
+        "channel": "email",
+        "texts": {
+            "en": {
+                "subject": "Thank you for visiting {store.name}, {customer.firstName}",
+                "body": "It was a pleasure to see you today. Call me at {store.phone} any"
+                " time.\n\n{associate.name}, {store.name}",
+            }
+        },
+    },
 }
 FIRST = [
     "Zoë",

@@ -7,6 +7,7 @@ from typing import Protocol
 from shared.alerts.state import AlertStateStore
 from shared.ports.activities import ActivityRecords, NoteRecords
 from shared.ports.client_books import ClientBookRecords
+from shared.ports.consent import ConsentRecords
 from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
@@ -23,6 +24,7 @@ class Storage(Protocol):
     notes: NoteRecords
     idempotency: IdempotencyStore
     client_books: ClientBookRecords
+    consent: ConsentRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from shared.domain.client_book_views import (
     CustomerSearchPage,
     SearchHitCard,
 )
+from shared.domain.consent import ConsentSummary
 from shared.domain.customers import Customer, refuse_erased
 from shared.domain.errors import NotFound
 from shared.domain.store_client_book import in_store_scope, outside_store_scope
@@ -67,11 +68,19 @@ def book_status(ctx: ClientelingContext, holders: list[BookReference]) -> BookSt
 
 class CustomerService:
     def __init__(
-        self, storage: Storage, contexts: ClientelingContexts, continuation: ContinuationCodec
+        self,
+        storage: Storage,
+        contexts: ClientelingContexts,
+        continuation: ContinuationCodec,
     ) -> None:
         self._storage = storage
         self._contexts = contexts
         self._continuation = continuation
+        self._consent: Callable[[str, str], ConsentSummary] | None = None
+
+    def show_consent(self, consent: Callable[[str, str], ConsentSummary]) -> None:
+        """The card of customer details shows consent per channel, read with this."""
+        self._consent = consent
 
     @property
     def _customers(self) -> CustomerRecords:
@@ -143,6 +152,16 @@ class CustomerService:
         stored = self._records.set_attribute_values(ctx.legal_entity, customer_id, clean, if_match)
         return self._details(ctx, stored)
 
+    def require_in_store_scope(self, staff: StaffContext, customer_id: str) -> StoredCustomer:
+        """The customer, if in the store's scope (address books or store client book);
+        NotFound or Forbidden otherwise."""
+        ctx = self._contexts.of(staff)
+        stored = self._customers.get(ctx.legal_entity, customer_id)
+        if stored is None:
+            raise NotFound(f"no customer {customer_id!r}", resource="customer")
+        self._require_in_store_scope(ctx, stored)
+        return stored
+
     def _require_in_store_scope(self, ctx: ClientelingContext, stored: StoredCustomer) -> None:
         store = ctx.staff.store
         address_books = Customer.model_validate(stored.body).address_books
@@ -165,6 +184,9 @@ class CustomerService:
             attributes=customer.attributes,
         )
         card = ctx.cards([source], holders)[0]
+        if self._consent is not None:
+            consent = self._consent(ctx.legal_entity, stored.customer_id)
+            card = card.model_copy(update={"consent": consent})
         details = CustomerDetails(
             card=card,
             address=customer.address,

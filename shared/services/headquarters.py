@@ -11,7 +11,9 @@ from shared.domain.attributes import AttributeGroup
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import NotFound, PreconditionRequired, ValidationFailed
 from shared.domain.key_vault import KeyVaultSettings
+from shared.domain.message_templates import MessageTemplate
 from shared.domain.model_base import DomainModel
+from shared.domain.outreach import OutreachSettings
 from shared.domain.parameters import ClientelingParameters
 from shared.ports.documents import HeadquartersDocuments
 
@@ -76,6 +78,12 @@ class HeadquartersService:
         self.key_vault_docs = ConfigDocuments(
             store, Kind.KEY_VAULT, KeyVaultSettings, "Key Vault settings"
         )
+        self.outreach_docs = ConfigDocuments(
+            store, Kind.OUTREACH_SETTINGS, OutreachSettings, "outreach settings"
+        )
+        self.message_templates = ConfigDocuments(
+            store, Kind.MESSAGE_TEMPLATE, MessageTemplate, "message template"
+        )
 
     def parameters(self, legal_entity: str) -> Versioned[ClientelingParameters]:
         found = self.parameters_docs.get(legal_entity, SINGLETON_ID)
@@ -106,6 +114,25 @@ class HeadquartersService:
         self, legal_entity: str, new: KeyVaultSettings, if_match: str | None
     ) -> Versioned[KeyVaultSettings]:
         return self.key_vault_docs.put(legal_entity, SINGLETON_ID, new, if_match)
+
+    def outreach(self, legal_entity: str) -> Versioned[OutreachSettings]:
+        found = self.outreach_docs.get(legal_entity, SINGLETON_ID)
+        return found or Versioned(SINGLETON_ID, OutreachSettings(), None)
+
+    def save_outreach(
+        self, legal_entity: str, new: OutreachSettings, if_match: str | None
+    ) -> Versioned[OutreachSettings]:
+        return self.outreach_docs.put(legal_entity, SINGLETON_ID, new, if_match)
+
+    def deactivate_message_template(
+        self, legal_entity: str, template_id: str, if_match: str | None
+    ) -> Versioned[MessageTemplate]:
+        """DELETE keeps the template (sent messages keep their text) but takes it off the POS."""
+        current = self.message_templates.require(legal_entity, template_id)
+        inactive = current.value.model_copy(update={"active": False})
+        return self.message_templates.put(
+            legal_entity, template_id, inactive, if_match or current.etag
+        )
 
     def deactivate_activity_type(
         self, legal_entity: str, type_id: str, if_match: str | None

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.domain.attributes import AttributeGroup, validate_attribute_values
+from shared.domain.consent import imported_consents
 from shared.domain.customers import Customer, CustomerImportRecord
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import (
@@ -33,7 +34,9 @@ from shared.domain.json_numbers import out_of_range_numbers
 from shared.domain.model_base import DomainModel, field_errors
 from shared.domain.organisation import PermissionSet, Staff, Store
 from shared.domain.parameters import ClientelingParameters
+from shared.domain.phone_numbers import phone_key
 from shared.ports.storage import Storage
+from shared.services.consent import ConsentService, ImportedCustomerConsent
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 1000
@@ -80,8 +83,10 @@ class _KindRules:
 
 
 class ImportService:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, consent: ConsentService | None = None) -> None:
         self._storage = storage
+        # Customer imports also state consent and file customers under their phone number.
+        self._consent = consent
 
     def run(self, legal_entity: str, kind: str, records: Iterator[tuple[int, Any]]) -> ImportReport:
         rules = self._rules(legal_entity, kind)
@@ -220,6 +225,7 @@ class ImportService:
         group = self._client_book_group(legal_entity)
         customers = self._storage.customers
         erased = customers.erased_ids(legal_entity)
+        code = self._consent.calling_code(legal_entity) if self._consent else None
 
         def check(record: CustomerImportRecord) -> list[dict[str, str]]:
             if record.customer_id in erased and not record.restore:
@@ -239,6 +245,8 @@ class ImportService:
                 if record.restore and record.customer_id in erased:
                     customers.restore(legal_entity, record.customer_id)
                     erased.discard(record.customer_id)
+            if self._consent is not None:
+                self._consent.apply_import(legal_entity, [_consent_of(r, code) for r in chunk])
             return written
 
         return _KindRules(CustomerImportRecord, "customerId", check, write)
@@ -274,6 +282,14 @@ def _write(rules: _KindRules, chunk: list[Any], chunk_start: int, report: Import
     except ClientelingError as refused:
         refused.extensions["report"] = {**report.to_json(), "stoppedAt": chunk_start}
         raise
+
+
+def _consent_of(record: CustomerImportRecord, calling_code: str | None) -> ImportedCustomerConsent:
+    return ImportedCustomerConsent(
+        record.customer_id,
+        imported_consents(record.consent, record.contact_consent),
+        phone_key(record.phone, calling_code),
+    )
 
 
 def _snake(name: str) -> str:

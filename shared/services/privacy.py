@@ -8,14 +8,16 @@ Erasure, in this order so that a retry after a crash simply finishes the job:
 0. a tombstone is left: from now on every write about the customer (notes, activities,
    client book changes, attribute values) is refused with 409 `customer-erased`, and a
    headquarters import of the id is rejected unless its record says `"restore": true`;
-1. the master data is anonymised (name "Erased customer"; contact fields, important dates,
+1. the consent record goes, with its whole history and the phone lookup that finds the
+   customer by number (before the master data, so a retry still knows the customer);
+2. the master data is anonymised (name "Erased customer"; contact fields, important dates,
    address books and attribute values cleared), so a client book add racing the erasure can
    only copy the anonymised card;
-2. the customer leaves every client book (the memberships held copies of the card);
-3. activities are deleted, not anonymised: what remains of an anonymised activity (type,
+3. the customer leaves every client book (the memberships held copies of the card);
+4. activities are deleted, not anonymised: what remains of an anonymised activity (type,
    time, store, associate) still describes the customer's behaviour under their id;
-4. notes and every kept revision are deleted;
-5. an erasure record is appended: who (the admin's object id), when, the customer id and
+5. notes and every kept revision are deleted;
+6. an erasure record is appended: who (the admin's object id), when, the customer id and
    counts, and nothing else.
 Client book audit entries stay: they hold only ids (who moved which customer id where).
 """
@@ -54,6 +56,7 @@ class CustomerExport:
     notes: list[Note]
     revisions: list[NoteRevision]  # every kept earlier text, deleted notes' included
     audit: list[AuditEntry]
+    consent: list[dict[str, Any]]  # the consent history as stored
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class PrivacyService:
         if stored is None:  # as require_customer answers: nothing about other legal entities
             raise NotFound(f"no customer {customer_id!r} in {legal_entity}", resource="customer")
         key = CustomerKey(legal_entity, customer_id)
+        consent = self._storage.consent.get(legal_entity, customer_id)
         return CustomerExport(
             customer=stored,
             holdings=self._books.holdings_of(legal_entity, [customer_id]),
@@ -107,6 +111,7 @@ class PrivacyService:
             notes=list(self._notes(key)),
             revisions=list(self._revisions(key)),
             audit=list(self._audit(key)),
+            consent=consent.history if consent else [],
         )
 
     def _activities(self, key: CustomerKey) -> Iterator[Activity]:
@@ -146,6 +151,7 @@ class PrivacyService:
         key = require_customer(self._storage.customers, legal_entity, customer_id)
         erased_at = iso(self._clock.now())
         self._storage.customers.mark_erased(legal_entity, customer_id, erased_at)
+        self._storage.consent.erase(legal_entity, customer_id)
         self._anonymise(legal_entity, customer_id)
         counts = ErasureCounts(
             client_books=self._leave_books(key),

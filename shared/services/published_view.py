@@ -18,7 +18,9 @@ from shared.domain.activity_types import ActivityType
 from shared.domain.attributes import AttributeDefinition, AttributeGroup
 from shared.domain.distribution import SINGLETON_ID, PublishedKind
 from shared.domain.key_vault import KeyVaultSettings
+from shared.domain.message_templates import MessageTemplate
 from shared.domain.organisation import PermissionSet, Staff, Store
+from shared.domain.outreach import OutreachSettings
 from shared.domain.parameters import ClientelingParameters
 from shared.ports.documents import PublishedDocument, PublishedDocuments
 
@@ -36,6 +38,8 @@ class LegalEntityView:
     staff: dict[str, Staff] = field(default_factory=dict)
     permission_sets: dict[str, PermissionSet] = field(default_factory=dict)
     staff_by_object_id: dict[str, Staff] = field(default_factory=dict)
+    outreach: OutreachSettings | None = None  # None: never saved, so outreach is off
+    message_templates: dict[str, MessageTemplate] = field(default_factory=dict)
 
     def client_book_group(self) -> AttributeGroup | None:
         """The attribute group the parameters select for client books."""
@@ -112,6 +116,14 @@ def _fill(entity: LegalEntityView, kinds: dict[str, dict[str, dict[str, Any]]]) 
         entity.key_vault = KeyVaultSettings.model_validate(
             kinds[PublishedKind.KEY_VAULT][SINGLETON_ID]
         )
+    if SINGLETON_ID in kinds[PublishedKind.OUTREACH_SETTINGS]:
+        entity.outreach = OutreachSettings.model_validate(
+            kinds[PublishedKind.OUTREACH_SETTINGS][SINGLETON_ID]
+        )
+    entity.message_templates = {
+        k: MessageTemplate.model_validate(v)
+        for k, v in kinds[PublishedKind.MESSAGE_TEMPLATE].items()
+    }
     entity.attribute_groups = _merge_groups(
         kinds[PublishedKind.ATTRIBUTE_DEFINITIONS], kinds[PublishedKind.ATTRIBUTE_PRESENTATION]
     )

@@ -158,6 +158,11 @@ def test_every_pos_route_reads_the_published_version_once(
     add_to_book(world, "alice", ["UC003"], "S1")  # an associate edits customers of a book
     in_book = pos_path("S1", "customers/UC003")
     card_etag = alice.get(in_book).etag
+    template = {"name": "Hello", "channel": "sms", "texts": {"en": {"body": "Hi"}}}
+    world.ok(world.admin.put("/api/admin/USRT/message-templates/HELLO", json=template))
+    world.ok(world.admin.post("/api/admin/distribution/1110/run"))
+    world.ok(alice.get(pos_path("S1", "activity-types")))  # loads the view the run published
+    consent = f"{in_book}/consent"
     routes: dict[str, Callable[[], Any]] = {
         "pos_list_activity_types": lambda: alice.get(pos_path("S1", "activity-types")),
         "pos_activity_timeline": lambda: alice.get(TIMELINE),
@@ -194,6 +199,12 @@ def test_every_pos_route_reads_the_published_version_once(
         ),
         "pos_note_history": lambda: alice.get(f"{one_note}/history"),
         "pos_delete_note": lambda: alice.delete(one_note, headers={"If-Match": "r2"}),
+        "customer_consent": lambda: alice.get(consent),
+        "customer_consent_capture": lambda: alice.post(
+            consent, json={"channel": "sms", "state": "opted-in", "confirmationText": "Yes"}
+        ),
+        "message_templates": lambda: alice.get(pos_path("S1", "message-templates")),
+        "message_template_preview": lambda: alice.get(f"{in_book}/message-templates/HELLO/preview"),
     }
     # A POS route added later must be listed here too.
     assert set(routes) == {spec.name for spec in ENDPOINTS if "storeId" in spec.route}

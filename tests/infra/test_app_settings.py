@@ -110,6 +110,14 @@ def test_audience_defaults_to_the_api_app_id() -> None:
     assert audience["false_value"] == "apiAudience"
 
 
+def test_unsubscribe_link_key_is_a_key_vault_reference() -> None:
+    reference = KEY_VAULT_REFERENCE.match(app_settings()["UNSUBSCRIBE_LINK_KEY"][0])
+
+    assert reference is not None
+    assert reference["secret"] == "${unsubscribeLinkKeySecretName}"
+    assert "unsubscribeLinkKeySecretName" in FUNCTION_APP.parameters
+
+
 def test_continuation_token_key_is_a_key_vault_reference() -> None:
     reference = KEY_VAULT_REFERENCE.match(app_settings()["CONTINUATION_TOKEN_KEY"][0])
 
@@ -203,6 +211,7 @@ def rendered(template_string: str) -> str:
     values = {
         "keyVaultName": "kv-abc123",
         "continuationTokenKeySecretName": "continuation-token-key",
+        "unsubscribeLinkKeySecretName": "unsubscribe-link-key",
         "alertWebhookUrlSecretName": "alert-webhook-url",
         "alertTeamsWebhookUrlSecretName": "alert-teams-webhook-url",
         "alertSlackWebhookUrlSecretName": "alert-slack-webhook-url",

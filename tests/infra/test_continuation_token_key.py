@@ -54,6 +54,19 @@ def test_the_app_waits_for_the_key_and_references_the_secret_it_creates() -> Non
     assert MAIN.variable("continuationTokenKeySecretName") == "continuation-token-key"
 
 
+def test_the_unsubscribe_link_key_is_made_the_same_way_for_ten_years() -> None:
+    app = MAIN.modules["functionApp"]["config"]
+    key = MAIN.modules["unsubscribeLinkKey"]
+
+    assert "unsubscribeLinkKey" in app["dependsOn"]
+    assert app["params"]["unsubscribeLinkKeySecretName"] == "unsubscribeLinkKeySecretName"
+    assert key["config"]["condition"] == "createContinuationTokenKey"
+    key_params = key["config"]["config"]["params"]
+    assert key_params["secretName"] == "unsubscribeLinkKeySecretName"
+    assert key_params["validityDays"] == 3650
+    assert MAIN.variable("unsubscribeLinkKeySecretName") == "unsubscribe-link-key"
+
+
 def test_the_script_identity_may_write_secrets_in_this_vault_only() -> None:
     (assignment,) = KEY.resources_of_type("Microsoft.Authorization/roleAssignments").values()
     (script,) = KEY.resources_of_type("Microsoft.Resources/deploymentScripts").values()

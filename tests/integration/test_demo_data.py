@@ -29,3 +29,17 @@ def test_demo_tokens_are_accepted_by_the_app(env, api) -> None:
     assert context.staff.name == "Ana Alvarez"
     assert services().tokens.identity(f"Bearer {tokens['admin']}").is_admin
     assert any("SEA01/client-book" in line for line in example_calls("http://x"))
+
+
+def test_demo_data_has_outreach_on_with_templates_and_consent(env) -> None:
+    load_demo_data()
+    view = services().published.current().entity("USRT")
+    assert view.outreach is not None and view.outreach.outreach_enabled
+    assert set(view.message_templates) == {"NEW-ARRIVALS", "THANK-YOU"}
+    assert view.stores["SEA01"].phone
+    opted_in = [
+        c
+        for c in ("C00001", "C00002", "C00003", "C00004", "C00005")
+        if services().consent.summary("USRT", c).sms.state == "opted-in"
+    ]
+    assert opted_in  # contactConsent: true in most demo customers

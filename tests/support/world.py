@@ -21,6 +21,7 @@ ASSOCIATE = [
     "add-to-client-book",
     "remove-from-client-book",
     "edit-customer-attributes",
+    "capture-consent",
 ]
 MANAGER = [*ASSOCIATE, "reassign-customers", "manage-store-client-books"]
 

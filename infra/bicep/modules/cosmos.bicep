@@ -263,6 +263,20 @@ var containers = [
     defaultTtl: 86400
   }
   {
+    name: 'consent'
+    partitionKey: '/partitionKey'
+    compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/history/*'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []

@@ -111,6 +111,9 @@ param secretExpirySchedule string = '0 0 7 * * *'
 @description('Key Vault secret the app signs continuation tokens with (created by continuation-token-key.bicep).')
 param continuationTokenKeySecretName string
 
+@description('Key Vault secret the app signs unsubscribe links with (created by continuation-token-key.bicep).')
+param unsubscribeLinkKeySecretName string
+
 @description('Key Vault secret holding the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
@@ -128,6 +131,7 @@ var authority = '${environment().authentication.loginEndpoint}${authTenantId}'
 
 // Key Vault references (App Service resolves them with keyVaultReferenceIdentity).
 var continuationTokenKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${continuationTokenKeySecretName})'
+var unsubscribeLinkKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${unsubscribeLinkKeySecretName})'
 var alertWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertWebhookUrlSecretName})'
 var alertTeamsWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertTeamsWebhookUrlSecretName})'
 var alertSlackWebhookUrlReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${alertSlackWebhookUrlSecretName})'
@@ -138,6 +142,7 @@ var alertPagerDutyRoutingKeyReference = '@Microsoft.KeyVault(VaultName=${keyVaul
 // which secrets it depends on. A JSON object is not itself a reference, so it arrives as text.
 var continuationTokenKeyListed = {
   CONTINUATION_TOKEN_KEY: continuationTokenKeyReference
+  UNSUBSCRIBE_LINK_KEY: unsubscribeLinkKeyReference
 }
 var alertWebhookListed = empty(alertWebhookUrlSecretName) ? {} : {
   ALERT_WEBHOOK_URL: alertWebhookUrlReference
@@ -193,6 +198,7 @@ var coreSettings = [
   { name: 'AUTH_AUDIENCE', value: empty(apiAudience) ? apiAppId : apiAudience }
   { name: 'AUTH_JWKS_URL', value: '${authority}/discovery/v2.0/keys' }
   { name: 'CONTINUATION_TOKEN_KEY', value: continuationTokenKeyReference }
+  { name: 'UNSUBSCRIBE_LINK_KEY', value: unsubscribeLinkKeyReference }
   { name: 'KEY_VAULT_REFERENCES', value: string(keyVaultReferences) }
   { name: 'MAX_BODY_BYTES', value: maxBodyBytes }
   { name: 'MAX_IMPORT_BODY_BYTES', value: maxImportBodyBytes }

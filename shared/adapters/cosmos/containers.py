@@ -134,6 +134,16 @@ LAYOUT = DatabaseLayout(
             purpose="first results of POSTs sent with Idempotency-Key, expiring after 24 hours",
         ),
         ContainerSpec(
+            name="consent",
+            partition_key="/partitionKey",
+            # Point reads and single-partition queries only (consent.py): a customer's record
+            # sits in the customer's own partition, phone lookups in one per number. The
+            # history is read whole, never filtered on.
+            excluded_paths=('/"_etag"/?', "/history/*"),
+            purpose="consent to be contacted, one logical partition per customer, and the"
+            " phone lookup of inbound SMS, one per number",
+        ),
+        ContainerSpec(
             name="operations",
             partition_key="/kind",
             purpose="small operational state: secret-expiry alert state",

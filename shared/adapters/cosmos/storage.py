@@ -13,6 +13,7 @@ from shared.adapters.cosmos.activities import CosmosActivityRecords
 from shared.adapters.cosmos.alert_state import CosmosAlertStateStore
 from shared.adapters.cosmos.client import ClientConfig
 from shared.adapters.cosmos.client_books import CosmosClientBookRecords, refresh_copies
+from shared.adapters.cosmos.consent import CosmosConsentRecords
 from shared.adapters.cosmos.counters import ChangeSequence, PublishedVersion
 from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
@@ -52,6 +53,7 @@ class CosmosStorage:
         self.activities = CosmosActivityRecords(activities)
         self.notes = CosmosNoteRecords(activities)
         self.idempotency = CosmosIdempotencyStore(database.container("idempotency"))
+        self.consent = CosmosConsentRecords(database.container("consent"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:

@@ -8,6 +8,7 @@ from shared.adapters.sqlite.activities import SqliteActivityRecords
 from shared.adapters.sqlite.alert_state import SqliteAlertStateStore
 from shared.adapters.sqlite.checkpoints import BackgroundCheckpointer
 from shared.adapters.sqlite.client_books import SqliteClientBookRecords
+from shared.adapters.sqlite.consent import SqliteConsentRecords
 from shared.adapters.sqlite.customers import SqliteCustomerRecords
 from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.distribution import SqliteDistributionState
@@ -30,6 +31,7 @@ class SqliteStorage:
         self.activities = SqliteActivityRecords(self.db)
         self.notes = SqliteNoteRecords(self.db)
         self.idempotency = SqliteIdempotencyStore(self.db)
+        self.consent = SqliteConsentRecords(self.db)
         self._checkpointer = BackgroundCheckpointer(self.db.path)
         self._checkpointer.start()
         self.client_books = SqliteClientBookRecords(self.db, on_write=self._checkpointer.nudge)
