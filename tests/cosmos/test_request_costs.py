@@ -288,7 +288,7 @@ def test_client_book_operations_cost_one_query_or_one_batch(
             "first add (creates the book)",
             lambda: add(["C1", "C2"]),
             {
-                "memberships query": 2,
+                "memberships query": 1,
                 "memberships patch": 1,
                 "memberships create": 2,
                 "customers query": 1,
@@ -299,12 +299,12 @@ def test_client_book_operations_cost_one_query_or_one_batch(
             # 100 creates and the book's tally are 101 operations: two batches.
             "add of 100",
             lambda: add(hundred),
-            {"memberships query": 2, "customers query": 1, "memberships batch": 2},
+            {"memberships query": 1, "customers query": 1, "memberships batch": 2},
         ),
         (
             "book_of",
             lambda: books.book_of("USRT", "alice"),
-            {"memberships read": 1, "memberships query": 1},
+            {"memberships read": 2},  # the book, then its tally (the member count)
         ),
         (
             "my book page",
@@ -345,12 +345,12 @@ def test_client_book_operations_cost_one_query_or_one_batch(
         (
             "remove of 2",
             lambda: books.remove_from_book("USRT", "alice", ["C5", "C6"], None),
-            {"memberships query": 2, "memberships batch": 1},
+            {"memberships query": 1, "memberships batch": 1},
         ),
         (
             "reassign of 2",
             lambda: books.reassign("USRT", moves, "warm", str, stamp),
-            {"memberships query": 3, "memberships patch": 1, "memberships batch": 1},
+            {"memberships query": 2, "memberships patch": 1, "memberships batch": 1},
         ),
         (
             "audit_trail",

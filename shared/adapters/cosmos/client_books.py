@@ -42,6 +42,7 @@ from shared.adapters.cosmos.book_tally import (
     TallyWriter,
     empty_tally,
     read_tallies,
+    tally_id,
 )
 from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import customer_item
@@ -96,9 +97,20 @@ class CosmosClientBookRecords:
         book = self._items.read(book_item_id(owner_staff_id), legal_entity)
         if book is None:
             return None
-        return self._record(legal_entity, book["bookId"], owner_staff_id)
+        tally = self._items.read(tally_id(owner_staff_id), legal_entity)
+        return self._record(legal_entity, book["bookId"], owner_staff_id, tally)
 
-    def _record(self, legal_entity: str, book_id: str, owner_staff_id: str) -> ClientBookRecord:
+    def _record(
+        self,
+        legal_entity: str,
+        book_id: str,
+        owner_staff_id: str,
+        tally: Mapping[str, Any] | None,
+    ) -> ClientBookRecord:
+        """The book and its member count: the tally's (written in the same batch as the
+        memberships, so it is their count), or counted from the rows of a book without one."""
+        if tally is not None and "members" in tally:
+            return ClientBookRecord(legal_entity, book_id, owner_staff_id, int(tally["members"]))
         counted = self._items.query(
             "SELECT VALUE COUNT(1) FROM c WHERE c.legalEntity = @le"
             f" AND c.type = '{MEMBERSHIP}' AND c.ownerStaffId = @owner",
@@ -303,7 +315,7 @@ class CosmosClientBookRecords:
                 change.touch(owner_staff_id).count(item["attributes"], +1)
                 changes.append(change)
             self._add_all_or_nothing(legal_entity, owner_staff_id, tallies, changes)
-        book_record = self._record(legal_entity, book_id, owner_staff_id)
+        book_record = self._record(legal_entity, book_id, owner_staff_id, tallies[owner_staff_id])
         already = [c for c in customer_ids if c in present]
         return AddOutcome(book_record, created, to_add, already)
 
@@ -366,7 +378,7 @@ class CosmosClientBookRecords:
             TallyWriter(self._items, legal_entity, tallies).write(changes)
         except PartlyWritten as partly:
             raise partly.cause from None
-        book_record = self._record(legal_entity, book_id, owner_staff_id)
+        book_record = self._record(legal_entity, book_id, owner_staff_id, tallies[owner_staff_id])
         return RemoveOutcome(book_record, removed, [c for c in customer_ids if c not in held])
 
     def reassign(
@@ -404,7 +416,7 @@ class CosmosClientBookRecords:
                 raise partly.cause from None
         except (PreconditionFailed, NotFound, Conflict):
             raise HoldingsChanged("a membership to move has changed meanwhile") from None
-        book_record = self._record(legal_entity, book_id, to_staff_id)
+        book_record = self._record(legal_entity, book_id, to_staff_id, tallies[to_staff_id])
         return ReassignOutcome(book_record, created, list(moves))
 
     @staticmethod
