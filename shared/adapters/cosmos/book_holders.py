@@ -14,7 +14,7 @@ The registry is the truth of who holds whom: a card's holdings and the refresh o
 read it; the books' memberships follow it. The write paths (client_books.py) change the
 registry first and the book after: a membership never exists without its entry, but an entry
 can for a moment name a book whose membership is not written yet (or no longer there); an
-interrupted change is completed by `python -m shared.adapters.cosmos.book_partitions`.
+interrupted change is completed by `python -m shared.adapters.cosmos.book_repair`.
 """
 
 from __future__ import annotations
