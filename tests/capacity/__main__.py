@@ -124,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(
         measured,
         customer_bytes=_average(largest["details"], "customers", "bytesRead", "") or 800.0,
-        membership_bytes=_average(largest["add"], "memberships", "bytesWritten", "writeOps")
-        or 700.0,
+        holder_bytes=350.0,
     )
     print(report(plan))
     if comparison is not None:

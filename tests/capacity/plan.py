@@ -36,6 +36,13 @@ PHYSICAL_PARTITION_GB = 50.0
 # Containers whose logical partition is one customer (or one idempotency key): a route's load
 # on one of them is one customer's share of the traffic, not the whole rate.
 PER_KEY_CONTAINERS = frozenset({"customers", "activities", "idempotency"})
+# `books` holds one logical partition per book (`<legalEntity>:<owner>`) beside the legal
+# entity's own (`<legalEntity>`: holder registry, counters, tombstones). Each associate works
+# their own book, so a book's partition carries one associate's share of the traffic; the
+# load run's 50 associates are the profile's busiest (the other 19,950 are idle in the mix),
+# so a book's share is 1/50 of the associates' routes: far above an average associate's.
+BOOK_CONTAINER = "books"
+ASSOCIATES_IN_LOAD = 50
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,8 @@ def partition_of(record: Mapping[str, Any]) -> str:
         return f"{container} (fan-out)"
     if container in PER_KEY_CONTAINERS:
         return f"{container} (one customer)"
+    if container == BOOK_CONTAINER and ":" in str(record.get("partitionKey")):
+        return f"{container} (one book)"
     return f"{container} {record.get('partitionKey')}"
 
 
@@ -223,9 +232,10 @@ class Plan:
     peak_within_budgets: float = 0.0  # RU/s with every broken route held to its budget
 
     def legal_entity_partition(self) -> tuple[str, float]:
-        """The busiest memberships partition and its RU/s at peak."""
-        found = [(k, v) for k, v in self.partition_rus.items() if k.startswith("memberships ")]
-        return max(found, key=lambda kv: kv[1]) if found else ("memberships", 0.0)
+        """The busiest client book partition and its RU/s at peak (the legal entity's, or a
+        book's if that were busier)."""
+        found = [(k, v) for k, v in self.partition_rus.items() if k.startswith("books ")]
+        return max(found, key=lambda kv: kv[1]) if found else ("books", 0.0)
 
     def peak_at_partition_share(self, share: float) -> float:
         """POS requests/s at which the legal entity's partition reaches `share` of 10,000."""
@@ -234,8 +244,11 @@ class Plan:
         return share * PARTITION_RU_PER_SECOND / per_request if per_request else math.inf
 
     def months_to_partition_limit(self) -> float:
-        room = PARTITION_STORAGE_GB - self.membership_partition_gb
-        return room / self.audit_gb_per_month if self.audit_gb_per_month else math.inf
+        """Months until the busiest book's partition is full: its 20,000 memberships of
+        ~700 bytes plus its share of the audit (moves into it)."""
+        room = PARTITION_STORAGE_GB - self.profile.store_book * 700 / 1e9
+        per_book = self.audit_gb_per_month / ASSOCIATES_IN_LOAD
+        return room / per_book if per_book else math.inf
 
 
 def build_plan(
@@ -244,7 +257,7 @@ def build_plan(
     model: CostModel = MODEL,
     prices: Prices = PRICES,
     customer_bytes: float = 800.0,
-    membership_bytes: float = 700.0,
+    holder_bytes: float = 350.0,
     audit_bytes: float = 500.0,
 ) -> Plan:
     samples = sorted(measured, key=lambda s: s.customers)
@@ -283,6 +296,8 @@ def build_plan(
             if part.endswith("(fan-out)"):
                 continue  # spread over every physical partition
             share = 1.0 / HOT_CUSTOMERS if part.endswith("(one customer)") else 1.0
+            if part.endswith("(one book)"):
+                share = 1.0 / ASSOCIATES_IN_LOAD
             partition_rus[part] += rate * ru * share
     peak = sum(container_rus.values())
     caps = {route: budget.limit_ru for budget in BUDGETS for route in budget.routes}
@@ -308,9 +323,11 @@ def build_plan(
         serverless_monthly(ru_month, prices),
         autoscale_monthly(autoscale_max, prices),
         autoscale_monthly_typical(autoscale_max, profile.busy_hours_share, prices),
-        profile.memberships * membership_bytes / 1e9,
+        # the legal entity's partition holds one holder entry per membership (audit entries
+        # sit in the books' partitions)
+        profile.memberships * holder_bytes / 1e9,
         # a reassign audits each customer it moves (one per reassign in the mix); audit
-        # entries are kept, so they are what grows the legal entity's partition
+        # entries are kept, in the partition of the book they moved a customer into
         rates.get("reassign", 0.0)
         * profile.requests_per_month
         / profile.peak_requests_per_second
@@ -417,10 +434,10 @@ def report(plan: Plan) -> str:
     lines += [
         f"  {name} reaches 30 % of a partition at {plan.peak_at_partition_share(0.3):,.0f}"
         f" POS requests/s and throttles at {plan.peak_at_partition_share(1.0):,.0f}",
-        f"  it holds ~{plan.membership_partition_gb:.2f} GB of memberships of its"
-        f" {PARTITION_STORAGE_GB:g} GB; store-level audit adds ~{plan.audit_gb_per_month:.2f}"
-        f" GB a month: full in ~{plan.months_to_partition_limit():,.0f} months unless audit is"
-        " pruned",
+        f"  it holds ~{plan.membership_partition_gb:.2f} GB of holder entries of its"
+        f" {PARTITION_STORAGE_GB:g} GB; store-level audit (~{plan.audit_gb_per_month:.2f} GB a"
+        " month) goes to the books' partitions: a book as busy as the load run's busiest is"
+        f" full in ~{plan.months_to_partition_limit() / 12:,.0f} years",
     ]
     lines += [
         "",

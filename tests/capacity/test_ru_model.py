@@ -28,7 +28,7 @@ KB = 1024
 
 def record(operation: str, **values: Any) -> dict[str, Any]:
     base = {
-        "container": "memberships",
+        "container": "books",
         "operation": operation,
         "status": 200,
         "partitionKey": "USRT",
@@ -139,8 +139,8 @@ def test_the_plan_extrapolates_each_route_and_names_the_broken_budgets() -> None
 
 def test_a_budget_holds_at_its_limit_and_breaks_above_it() -> None:
     assert check_budgets({"search": 50.0, "details": 5.0}, {}) == []
-    broken = check_budgets({"search": 50.1}, {"memberships USRT": 3001.0})
+    broken = check_budgets({"search": 50.1}, {"books USRT": 3001.0})
     assert len(broken) == 2
     assert "search costs 50.1 RU" in broken[0] and "walks the legal entity" in broken[0]
-    assert "memberships USRT takes 3,001 RU/s" in broken[1]
+    assert "books USRT takes 3,001 RU/s" in broken[1]
     assert {b.name for b in BUDGETS} >= {"add of 10 customers", "POS read of one customer"}

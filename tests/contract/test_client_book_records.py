@@ -201,6 +201,65 @@ def test_reassign_with_several_books_keeps_one_membership_in_the_target(storage:
     assert [h.owner_staff_id for h in storage.client_books.holdings_of(LE, ["C1"])] == ["bob"]
 
 
+def held_by(storage: Storage, customer_id: str) -> list[str]:
+    """Who holds the customer, as the holdings say and as the books list it: they agree."""
+    holders = sorted(h.owner_staff_id for h in storage.client_books.holdings_of(LE, [customer_id]))
+    listed = sorted(
+        owner
+        for owner in ("alice", "bob", "carl", "dora")
+        for entry in storage.client_books.page_of_book(
+            BookScope(LE, (owner,)), BookFilters(), None, 10
+        )
+        if entry.card.customer_id == customer_id
+    )
+    assert holders == listed, (holders, listed)
+    return holders
+
+
+def test_of_concurrent_reassigns_of_one_customer_exactly_one_wins(
+    open_storage: OpenStorage,
+) -> None:
+    stores = [open_storage() for _ in range(3)]
+    seed(stores[0])
+    add(stores[0], "alice", ["C1", "C2"])
+    moves = stores[0].client_books.holdings_of(LE, ["C1"])
+    targets = ["bob", "carl", "dora"]
+    results = race(
+        [
+            lambda s=s, t=t: s.client_books.reassign(LE, moves, t, book_id, stamp("reassign"))
+            for s, t in zip(stores, targets, strict=True)
+        ]
+    )
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, HoldingsChanged) for r in results if r not in winners)
+    assert held_by(stores[0], "C1") == [winners[0].book.owner_staff_id]
+    assert held_by(stores[0], "C2") == ["alice"]
+    counts = {o: stores[0].client_books.book_of(LE, o) for o in ["alice", *targets]}
+    assert counts["alice"].customer_count == 1  # type: ignore[union-attr]
+    assert sum(b.customer_count for b in counts.values() if b is not None) == 2
+    assert len(stores[0].client_books.audit_trail(LE, "C1", None, 10)) == 1
+
+
+def test_a_remove_racing_a_reassign_leaves_the_customer_in_at_most_one_book(
+    open_storage: OpenStorage,
+) -> None:
+    stores = [open_storage() for _ in range(2)]
+    seed(stores[0])
+    add(stores[0], "alice", ["C1"])
+    moves = stores[0].client_books.holdings_of(LE, ["C1"])
+    race(
+        [
+            lambda: stores[0].client_books.reassign(LE, moves, "bob", book_id, stamp("reassign")),
+            lambda: stores[1].client_books.remove_from_book(LE, "alice", ["C1"], None),
+        ]
+    )
+    assert held_by(stores[0], "C1") in ([], ["bob"])
+    # Whoever won, the customer can be added by a book again if no book holds it.
+    if not held_by(stores[0], "C1"):
+        assert add(stores[0], "carl", ["C1"]).added == ["C1"]
+
+
 def test_pages_follow_sort_order_with_a_keyset(storage: Storage) -> None:
     storage.customers.upsert_many(LE, [customer(f"C{n:02d}", f"Name {n % 4}") for n in range(11)])
     add(storage, "alice", [f"C{n:02d}" for n in range(11)])

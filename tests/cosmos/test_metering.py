@@ -6,6 +6,8 @@ from __future__ import annotations
 import requests
 
 from shared.adapters.cosmos.storage import CosmosStorage
+from shared.domain.book_filters import BookFilters
+from shared.ports.client_books import BookScope
 from tests.capacity.charges import recorded_charges
 from tests.cosmos.harness import CosmosTestServer
 
@@ -72,7 +74,7 @@ def test_a_count_is_answered_by_the_index_without_loading_documents(
     now = "2026-01-05T10:00:00.000Z"
     books.add_to_book("USRT", "alice", ids, True, lambda n: f"CB-{n}", now)
     local_server.reset_metering()
-    assert books.book_of("USRT", "alice").customer_count == 12
+    assert books.count_in_book(BookScope("USRT", ("alice",)), BookFilters()) == 12
     counted = [r for r in local_server.metering(db) if r["operation"] == "query"]
     assert [(r["scanned"], r["indexTerms"]) for r in counted] == [(0, 12)]
 

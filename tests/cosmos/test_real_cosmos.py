@@ -33,7 +33,7 @@ def real_account(cosmos_target: CosmosTarget) -> None:
 
 
 def test_a_batch_with_one_failing_operation_changes_nothing(database: CosmosDatabase) -> None:
-    container = database.container("memberships")
+    container = database.container("books")
     container.create({"id": "held", "legalEntity": "USRT"})
     with pytest.raises(Conflict) as refused:
         container.batch(
@@ -48,7 +48,7 @@ def test_a_batch_with_one_failing_operation_changes_nothing(database: CosmosData
 
 
 def test_a_query_with_a_partition_key_sees_only_that_partition(database: CosmosDatabase) -> None:
-    container = database.container("memberships")
+    container = database.container("books")
     container.create({"id": "a", "legalEntity": "USRT"})
     found = container.query(
         "SELECT * FROM c WHERE c.legalEntity = 'USRT' OR c.legalEntity = 'DEMF'",
@@ -94,5 +94,5 @@ def test_a_refused_add_to_a_client_book_adds_nobody(
     # The book's tally opened the batch: it is undone with it.
     summary = books.summarize_book(BookScope("USRT", ("bob",)), BookFilters(), [])
     assert summary.total_count == 0
-    tally = database.container("memberships").read(tally_id("bob"), "USRT")
+    tally = database.container("books").read(tally_id("bob"), "USRT")
     assert tally is None or tally["members"] == 0

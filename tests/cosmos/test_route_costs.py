@@ -29,7 +29,7 @@ KEY = {"Idempotency-Key": "retry-1"}
 # The access check's look at the published view serves the activity types too.
 CHECKS = {"customers read": 1, "published read": 1}
 # A write also asks whether the customer was erased: a point read of their tombstone.
-WRITE_CHECKS = {**CHECKS, "memberships read": 1}
+WRITE_CHECKS = {**CHECKS, "books read": 1}
 # A client-book route reads the legal entity's clienteling parameters from the same look.
 SEARCH_CHECKS = {"published read": 1}
 
@@ -115,7 +115,7 @@ def test_a_customer_search_reads_the_stores_key_partitions_and_never_the_custome
         (
             "search, a store of one address book",
             lambda: alice.get(path.format("S1"), params={"search": "customer", "pageSize": 5}),
-            {**SEARCH_CHECKS, "search query": 2, "memberships query": 1},
+            {**SEARCH_CHECKS, "search query": 2, "books query": 1},
         ),
         (
             "the next page",
@@ -123,13 +123,13 @@ def test_a_customer_search_reads_the_stores_key_partitions_and_never_the_custome
                 path.format("S1"),
                 params={"search": "customer", "pageSize": 5, "continuationToken": token},
             ),
-            {**SEARCH_CHECKS, "search query": 2, "memberships query": 1},
+            {**SEARCH_CHECKS, "search query": 2, "books query": 1},
         ),
         (
             "search, a store of two address books",
             lambda: carol.get(path.format("S2"), params={"search": "customer 01", "pageSize": 5}),
             # a key query and a card query in each book (AB1, AB2)
-            {**SEARCH_CHECKS, "search query": 4, "memberships query": 1},
+            {**SEARCH_CHECKS, "search query": 4, "books query": 1},
         ),
         (
             "a word no customer has",

@@ -162,8 +162,8 @@ var containers = [
     defaultTtl: null
   }
   {
-    name: 'memberships'
-    partitionKey: '/legalEntity'
+    name: 'books'
+    partitionKey: '/partitionKey'
     compositeIndexes: [
       [
         {

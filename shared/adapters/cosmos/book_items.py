@@ -1,15 +1,19 @@
-"""Item shapes of the `memberships` container (partition key `/legalEntity`).
+"""Item shapes of the `books` container (partition key `/partitionKey`).
 
-One partition per legal entity holds its books, their memberships, the audit of store-level
-changes and two counters. Ids keep the kinds apart (customer ids never hold ':'):
+Two kinds of logical partition (docs/cosmos-scale.md, "Partitioning"):
 
-- book `book:<ownerStaffId>`, its id reservation `bookid:<bookId>` and its refiner tally
-  `tally:<ownerStaffId>` (book_tally.py);
-- membership `<customerId>` while the one-book rule is on (ids are unique in a partition,
-  so a second book's create fails: the rule enforced by the store), else
-  `<bookId>:<customerId>`;
-- audit entry `audit:<entryId>`; counters `sequence:<name>`;
-- an erased customer's tombstone `erased:<customerId>` (written by customers.py).
+- one per book, `<legalEntity>:<ownerStaffId>` (`book_key`): the book `book:<ownerStaffId>`,
+  its refiner tally `tally:<ownerStaffId>` (book_tally.py), its memberships, and the audit
+  entries `audit:<entryId>` of the changes that removed a customer from it or moved one
+  into it (written in the same batch as the change);
+- one per legal entity, `<legalEntity>` (`entity_key`): the holder registry (book_holders.py),
+  book id reservations `bookid:<bookId>`, counters `sequence:<name>` and erased customers'
+  tombstones `erased:<customerId>` (written by customers.py).
+
+Legal entities and staff ids never hold ':', so the two kinds never share a value. A
+membership's id is `<customerId>` while the one-book rule is on, else `<bookId>:<customerId>`;
+its holder entry in the registry has the same id, and the registry's id uniqueness is what
+keeps the rule (book_holders.py).
 
 A membership carries a copy of the customer's card fields, month-day keys of the important
 dates and attribute values, so lists, counts and refiners read memberships only.
@@ -28,6 +32,16 @@ MEMBERSHIP = "membership"
 AUDIT = "audit"
 # Copied from the customer item onto every membership (the rest of the item is bookkeeping).
 COPIED = ("sortName", "searchText", "name", "email", "phone", "birthdayMd", "anniversaryMd")
+
+
+def entity_key(legal_entity: str) -> str:
+    """The partition of what is one per legal entity (holders, counters, tombstones)."""
+    return legal_entity
+
+
+def book_key(legal_entity: str, owner_staff_id: str) -> str:
+    """The partition of one book: its book item, tally, memberships and audit entries."""
+    return f"{legal_entity}:{owner_staff_id}"
 
 
 def book_item_id(owner_staff_id: str) -> str:
@@ -70,6 +84,7 @@ def membership_item(
 ) -> dict[str, Any]:
     return {
         "id": membership_id(holding.customer_id, holding.book_id, sole_holder),
+        "partitionKey": book_key(legal_entity, holding.owner_staff_id),
         "legalEntity": legal_entity,
         "type": MEMBERSHIP,
         "bookId": holding.book_id,
@@ -95,6 +110,7 @@ def card_of(item: dict[str, Any]) -> CardSource:
 
 
 def audit_item(
+    partition: str,
     legal_entity: str,
     entry_id: int,
     stamp: AuditStamp,
@@ -104,6 +120,7 @@ def audit_item(
 ) -> dict[str, Any]:
     return {
         "id": f"{AUDIT}:{entry_id}",
+        "partitionKey": partition,
         "legalEntity": legal_entity,
         "type": AUDIT,
         "entryId": entry_id,

@@ -10,9 +10,11 @@ as property names, which is safe because `BookFilters` only admits names matchin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.adapters.cosmos.book_items import book_key
 from shared.domain.book_filters import BookFilters
 from shared.ports.client_books import BookPosition, BookScope
 
@@ -59,14 +61,25 @@ def collapses_customers(scope: BookScope, filters: BookFilters) -> bool:
     return scope.one_row_per_customer and len(owners_of(scope, filters)) > 1
 
 
+def books_condition(where: CosmosWhere, legal_entity: str, owners: Sequence[str]) -> str:
+    """The partitions of these owners' books. `IN` on the partition key path is what lets
+    the query plan route a query over several books to the physical partitions holding them
+    (ARRAY_CONTAINS would fan out to all); no owner gives an empty set."""
+    keys = [where.param(book_key(legal_entity, o)) for o in owners]
+    if len(keys) == 1:
+        return f"c.partitionKey = {keys[0]}"
+    return f"c.partitionKey IN ({', '.join(keys)})" if keys else "false"
+
+
 def book_where(
     scope: BookScope, filters: BookFilters, after: BookPosition | None = None
 ) -> CosmosWhere:
-    """The memberships a list shows, in the legal entity's partition."""
+    """The memberships a list shows: one book's partition, or the partitions of the books."""
     where = CosmosWhere()
+    owners = owners_of(scope, filters)
+    where.add(books_condition(where, scope.legal_entity, owners))
     where.add(f"c.legalEntity = {where.param(scope.legal_entity)}")
     where.add(f"c.type = '{MEMBERSHIP}'")
-    owners = owners_of(scope, filters)
     if len(owners) == 1:
         where.add(f"c.ownerStaffId = {where.param(owners[0])}")
     else:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shared.adapters.cosmos.book_items import BOOK
-from shared.adapters.cosmos.book_query import CosmosWhere, attribute_path
+from shared.adapters.cosmos.book_query import CosmosWhere, attribute_path, books_condition
 from shared.adapters.cosmos.book_tally import TALLY, bounds_known
 from shared.domain.attributes import AttributeDefinition, AttributeType
 from shared.domain.book_filters import BookFilters
@@ -44,12 +44,14 @@ def has_row_conditions(filters: BookFilters) -> bool:
 
 
 def tallies_query(legal_entity: str, owners: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """Books and tallies of these owners (a book without a tally was written before them)."""
+    """Books and tallies of these owners (a book without a tally was written before them),
+    in their books' partitions."""
+    where = CosmosWhere()
+    books = books_condition(where, legal_entity, owners)
     return (
         "SELECT c.type, c.ownerStaffId, c.members, c.counts, c.extremes FROM c"
-        f" WHERE c.legalEntity = @le AND (c.type = '{BOOK}' OR c.type = '{TALLY}')"
-        " AND ARRAY_CONTAINS(@owners, c.ownerStaffId)",
-        {"@le": legal_entity, "@owners": list(owners)},
+        f" WHERE {books} AND (c.type = '{BOOK}' OR c.type = '{TALLY}')",
+        where.parameters,
     )
 
 

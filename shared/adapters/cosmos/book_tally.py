@@ -2,7 +2,7 @@
 
 A whole book's refiners (no search, refinement, range or date filter) must not read the book:
 a store client book holds some 20,000 memberships. So every book has one tally item
-`tally:<ownerStaffId>` in the legal entity's partition, next to its memberships:
+`tally:<ownerStaffId>` in the book's own partition, next to its memberships:
 
     {"type": "tally", "ownerStaffId": ..., "members": 2000,
      "counts": {"tier": {"\"gold\"": 120, "\"silver\"": 300}, "vip": {"true": 80}, ...},
@@ -30,7 +30,9 @@ batch touches is replaced If-Match its `_etag` (or created), as the batch's firs
 operations. Two writers of one book cannot lose counts: the second batch fails on the tally
 (412, or 409 for two creates) before any membership of it is written, and is sent again
 with the tally read afresh. A reader therefore sees a book's tally and memberships agree
-after every batch: a POS reads its own write (session consistency, one partition).
+after every batch: a POS reads its own write (session consistency, one partition). A
+writer's batches go to one book's partition: a change touching two books (a move) is two
+writers.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.adapters.cosmos import batches
+from shared.adapters.cosmos.book_items import book_key
 from shared.adapters.cosmos.database import CosmosContainer, Operation
 from shared.domain.errors import Conflict, DependencyUnavailable, NotFound, PreconditionFailed
 
@@ -64,6 +67,7 @@ def tally_id(owner_staff_id: str) -> str:
 def empty_tally(legal_entity: str, owner_staff_id: str) -> dict[str, Any]:
     return {
         "id": tally_id(owner_staff_id),
+        "partitionKey": book_key(legal_entity, owner_staff_id),
         "legalEntity": legal_entity,
         "type": TALLY,
         "ownerStaffId": owner_staff_id,
@@ -212,16 +216,9 @@ def tally_of_members(
 def read_tallies(
     container: CosmosContainer, legal_entity: str, owners: Sequence[str]
 ) -> dict[str, dict[str, Any]]:
-    """The tallies of these owners' books that exist (one query in the partition)."""
-    if not owners:
-        return {}
-    found = container.query(
-        f"SELECT * FROM c WHERE c.legalEntity = @le AND c.type = '{TALLY}'"
-        " AND ARRAY_CONTAINS(@owners, c.ownerStaffId)",
-        {"@le": legal_entity, "@owners": list(owners)},
-        partition_key=legal_entity,
-    )
-    return {item["ownerStaffId"]: item for item in found}
+    """The tallies of these owners' books that exist (a point read in each book's partition)."""
+    found = {o: container.read(tally_id(o), book_key(legal_entity, o)) for o in owners}
+    return {owner: item for owner, item in found.items() if item is not None}
 
 
 def counted_from_rows(
@@ -229,10 +226,9 @@ def counted_from_rows(
 ) -> dict[str, Any]:
     """Count a book's tally from its memberships (one query reading the whole book, once)."""
     rows = container.query(
-        "SELECT c.attributes FROM c WHERE c.legalEntity = @le"
-        f" AND c.type = '{MEMBERSHIP}' AND c.ownerStaffId = @owner",
-        {"@le": legal_entity, "@owner": owner_staff_id},
-        partition_key=legal_entity,
+        f"SELECT c.attributes FROM c WHERE c.partitionKey = @pk AND c.type = '{MEMBERSHIP}'",
+        {"@pk": book_key(legal_entity, owner_staff_id)},
+        partition_key=book_key(legal_entity, owner_staff_id),
     )
     return tally_of_members(legal_entity, owner_staff_id, (r.get("attributes") for r in rows))
 
@@ -286,7 +282,7 @@ def _packed(changes: Sequence[Change]) -> list[list[Change]]:
 
 
 class TallyWriter:
-    """Writes changes in batches, each carrying the tallies of the books it touches.
+    """Writes changes to one book's partition in batches, each carrying the book's tally.
 
     `known` holds tallies already read (with `_etag`: replaced If-Match), new empty ones
     (no `_etag`: created) or None (missing: counted from the book's rows, then created).
@@ -296,11 +292,14 @@ class TallyWriter:
         self,
         container: CosmosContainer,
         legal_entity: str,
+        owner_staff_id: str,
         known: dict[str, dict[str, Any] | None],
         rows_of: Callable[[str], dict[str, Any]] | None = None,
     ) -> None:
         self._container = container
         self._legal_entity = legal_entity
+        self._owner = owner_staff_id
+        self._partition = book_key(legal_entity, owner_staff_id)
         self._tallies = known
         self._rows_of = rows_of or (lambda owner: counted_from_rows(container, legal_entity, owner))
 
@@ -321,11 +320,13 @@ class TallyWriter:
             for owner, delta in change.deltas.items():
                 deltas.setdefault(owner, TallyDelta()).merge(delta)
         owners = [o for o, d in deltas.items() if not d.is_empty()]
+        if set(owners) - {self._owner}:
+            raise ValueError(f"a change to another book than {self._owner}'s: {owners}")
         operations = [op for change in pack for op in change.operations]
         for _ in range(TALLY_ATTEMPTS):
             tally_operations = [self._tally_operation(o, deltas[o]) for o in owners]
             try:
-                results = self._container.batch(self._legal_entity, tally_operations + operations)
+                results = self._container.batch(self._partition, tally_operations + operations)
             except (PreconditionFailed, Conflict, NotFound) as error:
                 index = getattr(error, "batch_index", None)
                 if index is None or index >= len(tally_operations):

@@ -90,15 +90,19 @@ LAYOUT = DatabaseLayout(
             purpose="customer search keys and cards, one logical partition per address book",
         ),
         ContainerSpec(
-            name="memberships",
-            partition_key="/legalEntity",
+            name="books",
+            # `<legalEntity>:<ownerStaffId>` for a book's items, `<legalEntity>` for the holder
+            # registry, counters and tombstones (book_items.py; docs/cosmos-scale.md,
+            # "Partitioning"). It replaces `memberships` (keyed by /legalEntity), whose
+            # items `python -m shared.adapters.cosmos.book_partitions` copies over.
+            partition_key="/partitionKey",
             # book pages: ORDER BY c.sortName, c.customerId; audit orders by /entryId alone
             composite_indexes=((("/sortName", "ascending"), ("/customerId", "ascending")),),
             # A book's refiner tally is only read whole; its value counts are never filtered
             # on, and rewriting it with every membership change stays cheap unindexed.
             excluded_paths=('/"_etag"/?', "/counts/*", "/extremes/*"),
             purpose="client books, memberships with denormalized card fields, refiner tallies,"
-            " audit, sequences",
+            " audit, holder registry, sequences, tombstones",
         ),
         ContainerSpec(
             name="activities",

@@ -5,7 +5,7 @@ the other containers keyed the same way, that customer's own records). A card or
 is a point read. Imports compare body hashes first, with one query per thousand customers,
 and write only what changed, several writes at a time.
 
-Tombstones (what an erasure leaves) live in the `memberships` container, in the legal
+Tombstones (what an erasure leaves) live in the `books` container, in the legal
 entity's partition (item `erased:<customerId>`): checking the up to 100 customers of one
 client book change is one single-partition query, and an import reads them all at once.
 """
@@ -18,6 +18,7 @@ from contextlib import suppress
 from itertools import islice
 from typing import Any
 
+from shared.adapters.cosmos.book_items import entity_key
 from shared.adapters.cosmos.customer_search import CosmosCustomerSearch, indexed_as
 from shared.adapters.cosmos.database import CosmosContainer
 from shared.adapters.cosmos.item_format import api_etag, body_hash, customer_key
@@ -140,6 +141,7 @@ class CosmosCustomerRecords:
     def mark_erased(self, legal_entity: str, customer_id: str, erased_at: str) -> None:
         item = {
             "id": tombstone_id(customer_id),
+            "partitionKey": entity_key(legal_entity),
             "legalEntity": legal_entity,
             "type": TOMBSTONE,
             "customerId": customer_id,
@@ -152,26 +154,26 @@ class CosmosCustomerRecords:
         if not customer_ids:
             return set()
         if len(customer_ids) == 1:  # the usual case (a note, an activity): a point read
-            found = self._tombstones.read(tombstone_id(customer_ids[0]), legal_entity)
+            found = self._tombstones.read(tombstone_id(customer_ids[0]), entity_key(legal_entity))
             return {customer_ids[0]} if found is not None else set()
         return set(
             self._tombstones.query(
-                "SELECT VALUE c.customerId FROM c WHERE c.legalEntity = @le"
+                "SELECT VALUE c.customerId FROM c WHERE c.partitionKey = @pk"
                 f" AND c.type = '{TOMBSTONE}' AND ARRAY_CONTAINS(@ids, c.customerId)",
-                {"@le": legal_entity, "@ids": list(customer_ids)},
-                partition_key=legal_entity,
+                {"@pk": entity_key(legal_entity), "@ids": list(customer_ids)},
+                partition_key=entity_key(legal_entity),
             )
         )
 
     def erased_ids(self, legal_entity: str) -> set[str]:
         return set(
             self._tombstones.query(
-                "SELECT VALUE c.customerId FROM c WHERE c.legalEntity = @le"
+                "SELECT VALUE c.customerId FROM c WHERE c.partitionKey = @pk"
                 f" AND c.type = '{TOMBSTONE}'",
-                {"@le": legal_entity},
-                partition_key=legal_entity,
+                {"@pk": entity_key(legal_entity)},
+                partition_key=entity_key(legal_entity),
             )
         )
 
     def restore(self, legal_entity: str, customer_id: str) -> None:
-        self._tombstones.delete(tombstone_id(customer_id), legal_entity)
+        self._tombstones.delete(tombstone_id(customer_id), entity_key(legal_entity))

@@ -22,7 +22,13 @@ def take(container: CosmosContainer, partition: str, name: str, count: int = 1) 
         except NotFound:
             pass
         try:
-            first = {"id": item_id, "legalEntity": partition, "type": "sequence", "value": count}
+            first = {
+                "id": item_id,
+                "partitionKey": partition,
+                "legalEntity": partition,
+                "type": "sequence",
+                "value": count,
+            }
             return int(container.create(first)["value"])
         except Conflict:
             continue  # another caller created it first: increment theirs

@@ -37,16 +37,16 @@ class CosmosStorage:
         self.published = CosmosPublishedDocuments(published, PublishedVersion(published))
         self.distribution = CosmosDistributionState(database.container("distribution"))
         customers = database.container("customers")
-        memberships = database.container("memberships")
+        books = database.container("books")
         # Memberships copy card fields from customers on add; an import that changes a
         # customer refreshes the copies (one query per chunk, batches only where held).
-        # Tombstones sit in the legal entity's memberships partition, next to what they guard.
+        # Tombstones sit in the legal entity's partition of books, next to the holders.
         # Customer search reads its own container of search keys, written with each customer.
         search = CosmosCustomerSearch(database.container("search"))
         self.customers = CosmosCustomerRecords(
-            customers, memberships, search, on_changed=partial(refresh_copies, memberships)
+            customers, books, search, on_changed=partial(refresh_copies, books)
         )
-        self.client_books = CosmosClientBookRecords(memberships, customers, search)
+        self.client_books = CosmosClientBookRecords(books, customers, search)
         self.alert_state = CosmosAlertStateStore(database.container("operations"))
         # A customer's activities, notes and note revisions share one partition.
         activities = database.container("activities")
