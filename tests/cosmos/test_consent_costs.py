@@ -80,12 +80,12 @@ def test_consent_operations_cost_point_reads_and_one_partition(
 
     assert measured == {
         # published version; customer twice (exists and not erased, then the store's scope,
-        # which reads memberships only for a customer outside the address books); its
-        # tombstone; the consent record; its conditional replace
+        # which reads `books` only for a customer outside the address books); its tombstone;
+        # the consent record; its conditional replace
         "capture (an imported customer)": {
             "published read": 1,
             "customers read": 2,
-            "memberships read": 1,
+            "books read": 1,
             "consent read": 1,
             "consent replace": 1,
         },
