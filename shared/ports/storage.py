@@ -10,6 +10,7 @@ from shared.ports.client_books import ClientBookRecords
 from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
+from shared.ports.followups import FollowupRecords
 from shared.ports.idempotency import IdempotencyStore
 
 
@@ -23,6 +24,7 @@ class Storage(Protocol):
     notes: NoteRecords
     idempotency: IdempotencyStore
     client_books: ClientBookRecords
+    followups: FollowupRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

@@ -18,6 +18,7 @@ from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
 from shared.adapters.cosmos.database import CosmosDatabase
 from shared.adapters.cosmos.distribution import CosmosDistributionState
+from shared.adapters.cosmos.followups import CosmosFollowupRecords
 from shared.adapters.cosmos.documents import (
     CosmosHeadquartersDocuments,
     CosmosPublishedDocuments,
@@ -52,6 +53,8 @@ class CosmosStorage:
         self.activities = CosmosActivityRecords(activities)
         self.notes = CosmosNoteRecords(activities)
         self.idempotency = CosmosIdempotencyStore(database.container("idempotency"))
+        # An owner's follow-ups share one partition: the worklist is one query.
+        self.followups = CosmosFollowupRecords(database.container("followups"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:

@@ -11,6 +11,7 @@ from shared.adapters.sqlite.client_books import SqliteClientBookRecords
 from shared.adapters.sqlite.customers import SqliteCustomerRecords
 from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.distribution import SqliteDistributionState
+from shared.adapters.sqlite.followups import SqliteFollowupRecords
 from shared.adapters.sqlite.documents import (
     SqliteHeadquartersDocuments,
     SqlitePublishedDocuments,
@@ -30,6 +31,7 @@ class SqliteStorage:
         self.activities = SqliteActivityRecords(self.db)
         self.notes = SqliteNoteRecords(self.db)
         self.idempotency = SqliteIdempotencyStore(self.db)
+        self.followups = SqliteFollowupRecords(self.db)
         self._checkpointer = BackgroundCheckpointer(self.db.path)
         self._checkpointer.start()
         self.client_books = SqliteClientBookRecords(self.db, on_write=self._checkpointer.nudge)
