@@ -22,6 +22,7 @@ class Kind:
     STORE = "store"
     STAFF = "staff"
     PERMISSION_SET = "permission-set"
+    FOLLOWUP_RULE = "followup-rule"
 
 
 class PublishedKind:
@@ -35,6 +36,7 @@ class PublishedKind:
     STORE = Kind.STORE
     STAFF = Kind.STAFF
     PERMISSION_SET = Kind.PERMISSION_SET
+    FOLLOWUP_RULE = Kind.FOLLOWUP_RULE
 
 
 SINGLETON_ID = "current"  # doc id of one-per-legal-entity documents (parameters, key vault)
@@ -99,11 +101,13 @@ JOBS: dict[str, DistributionJob] = {
         DistributionJob(
             "1110",
             "Global configuration",
-            "clienteling parameters, number sequence, Insights settings, activity types",
+            "clienteling parameters, number sequence, Insights settings, activity types,"
+            " follow-up rules",
             {
                 Kind.PARAMETERS: (PublishedKind.PARAMETERS, _as_is),
                 Kind.ACTIVITY_TYPE: (PublishedKind.ACTIVITY_TYPE, _as_is),
                 Kind.KEY_VAULT: (PublishedKind.KEY_VAULT, _as_is),
+                Kind.FOLLOWUP_RULE: (PublishedKind.FOLLOWUP_RULE, _as_is),
             },
         ),
         DistributionJob(

@@ -118,7 +118,17 @@ class FollowupRecords(Protocol):
         ...
 
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
-        """Delete up to `limit` follow-ups of the customer, any owner; called until 0."""
+        """Delete up to `limit` follow-ups and book joins of the customer, any owner, and
+        say how many went; called until it answers 0."""
+        ...
+
+    def record_joins(self, owner: OwnerKey, joins: Sequence[tuple[str, str]]) -> None:
+        """Remember when customers joined the owner's book: (customer id, YYYY-MM-DD).
+        Welcome rules read it; a repeat overwrites (the latest join counts)."""
+        ...
+
+    def joins(self, owner: OwnerKey, since: str) -> dict[str, str]:
+        """Customer id -> join date, for joins on or after `since`."""
         ...
 
     def save_run(self, run: FollowupRun) -> None: ...

@@ -10,6 +10,7 @@ from shared.domain.activity_types import ActivityType
 from shared.domain.attributes import AttributeGroup
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import NotFound, PreconditionRequired, ValidationFailed
+from shared.domain.followup_rules import FollowupRule
 from shared.domain.key_vault import KeyVaultSettings
 from shared.domain.model_base import DomainModel
 from shared.domain.parameters import ClientelingParameters
@@ -75,6 +76,9 @@ class HeadquartersService:
         )
         self.key_vault_docs = ConfigDocuments(
             store, Kind.KEY_VAULT, KeyVaultSettings, "Key Vault settings"
+        )
+        self.followup_rules = ConfigDocuments(
+            store, Kind.FOLLOWUP_RULE, FollowupRule, "follow-up rule"
         )
 
     def parameters(self, legal_entity: str) -> Versioned[ClientelingParameters]:

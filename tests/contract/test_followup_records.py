@@ -156,3 +156,15 @@ def _date(text: str):
     import datetime as dt
 
     return dt.date.fromisoformat(text)
+
+
+def test_book_joins_are_kept_per_owner_and_erased_with_the_customer(storage: Storage) -> None:
+    storage.followups.record_joins(ALICE, [("C1", "2026-06-01"), ("C2", "2026-05-01")])
+    storage.followups.record_joins(ALICE, [("C1", "2026-06-05")])
+    storage.followups.record_joins(BOB, [("C1", "2026-06-02")])
+    assert storage.followups.joins(ALICE, "2026-05-15") == {"C1": "2026-06-05"}
+    assert storage.followups.joins(BOB, "2026-01-01") == {"C1": "2026-06-02"}
+    while storage.followups.erase_customer("USRT", "C1", 1):
+        pass
+    assert storage.followups.joins(ALICE, "2026-01-01") == {"C2": "2026-05-01"}
+    assert storage.followups.joins(BOB, "2026-01-01") == {}

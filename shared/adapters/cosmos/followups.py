@@ -32,6 +32,7 @@ from shared.ports.followups import (
 
 ITEM_TYPE = "followup"
 RUN_TYPE = "followup-run"
+JOIN_TYPE = "book-join"
 ID_CHUNK = 200  # ids per "which of these exist" query
 
 
@@ -250,6 +251,33 @@ class CosmosFollowupRecords:
         batches.write_in_batches(self._container, key, operations)
         return len(rows)
 
+    def record_joins(self, owner: OwnerKey, joins: Sequence[tuple[str, str]]) -> None:
+        """Upserts in batches inside the owner's partition."""
+        key = owner.partition_key
+        operations = [
+            batches.upsert(
+                {
+                    "id": f"join:{customer_id}",
+                    "ownerKey": key,
+                    "type": JOIN_TYPE,
+                    "legalEntity": owner.legal_entity,
+                    "customerId": customer_id,
+                    "joinedOn": joined_on,
+                }
+            )
+            for customer_id, joined_on in joins
+        ]
+        batches.write_in_batches(self._container, key, operations)
+
+    def joins(self, owner: OwnerKey, since: str) -> dict[str, str]:
+        rows = self._container.query(
+            "SELECT c.customerId, c.joinedOn FROM c WHERE c.ownerKey = @key"
+            " AND c.type = @type AND c.joinedOn >= @since",
+            {"@key": owner.partition_key, "@type": JOIN_TYPE, "@since": since},
+            partition_key=owner.partition_key,
+        )
+        return {r["customerId"]: r["joinedOn"] for r in rows}
+
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         """One cross-partition query for up to `limit` of the customer's follow-ups (any
         owner: erasures are rare and must not depend on who held the customer), then point
@@ -258,9 +286,10 @@ class CosmosFollowupRecords:
             return 0
         rows = list(
             self._container.query(
-                f"SELECT TOP {int(limit)} c.id, c.ownerKey FROM c WHERE c.legalEntity = @le"
-                " AND c.customerId = @customer AND c.type = @type",
-                {"@le": legal_entity, "@customer": customer_id, "@type": ITEM_TYPE},
+                f"SELECT TOP {int(limit)} c.id, c.ownerKey FROM c"
+                " WHERE c.legalEntity = @le AND c.customerId = @customer"
+                " AND ARRAY_CONTAINS(@types, c.type)",
+                {"@le": legal_entity, "@customer": customer_id, "@types": [ITEM_TYPE, JOIN_TYPE]},
             )
         )
         return sum(self._container.delete(r["id"], r["ownerKey"]) for r in rows)

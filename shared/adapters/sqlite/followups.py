@@ -227,9 +227,34 @@ class SqliteFollowupRecords:
                 )
             return len(rows)
 
+    def record_joins(self, owner: OwnerKey, joins: Sequence[tuple[str, str]]) -> None:
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO followup_book_joins(legal_entity, owner_staff_id, customer_id,"
+                " joined_on) VALUES (?,?,?,?) ON CONFLICT(legal_entity, owner_staff_id,"
+                " customer_id) DO UPDATE SET joined_on=excluded.joined_on",
+                [(owner.legal_entity, owner.owner_staff_id, c, d) for c, d in joins],
+            )
+
+    def joins(self, owner: OwnerKey, since: str) -> dict[str, str]:
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT customer_id, joined_on FROM followup_book_joins WHERE legal_entity=?"
+                " AND owner_staff_id=? AND joined_on>=?",
+                (owner.legal_entity, owner.owner_staff_id, since),
+            )
+            .fetchall()
+        )
+        return {r[0]: r[1] for r in rows}
+
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         with self._db.transaction() as conn:
-            return conn.execute(
+            joins = conn.execute(
+                "DELETE FROM followup_book_joins WHERE legal_entity=? AND customer_id=?",
+                (legal_entity, customer_id),
+            ).rowcount
+            return joins + conn.execute(
                 "DELETE FROM followups WHERE (legal_entity, owner_staff_id, followup_id) IN"
                 " (SELECT legal_entity, owner_staff_id, followup_id FROM followups"
                 " WHERE legal_entity=? AND customer_id=? LIMIT ?)",

@@ -30,3 +30,14 @@ CREATE TABLE followup_runs (
     PRIMARY KEY (legal_entity, started_at, run_id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX followup_runs_by_id ON followup_runs(run_id);
+
+-- When a customer joined an owner's book (welcome rules): written by the client book
+-- service on add and reassign, next to the follow-ups it concerns.
+CREATE TABLE followup_book_joins (
+    legal_entity TEXT NOT NULL,
+    owner_staff_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    joined_on TEXT NOT NULL,
+    PRIMARY KEY (legal_entity, owner_staff_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX followup_book_joins_by_customer ON followup_book_joins(legal_entity, customer_id);
