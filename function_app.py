@@ -6,11 +6,13 @@ from functions import (
     activities,
     admin_client_books,
     admin_configuration,
+    admin_followups,
     admin_imports,
     admin_insights,
     client_books,
     customers,
     distribution,
+    followups,
     notes,
     operations,
     privacy,
@@ -37,5 +39,7 @@ for blueprint in (
     customers.bp,
     admin_client_books.bp,
     privacy.bp,
+    followups.bp,
+    admin_followups.bp,
 ):
     app.register_functions(blueprint)

@@ -30,6 +30,8 @@ from shared.services.client_books import ClientBookService
 from shared.services.clienteling_context import ClientelingContexts
 from shared.services.customers import CustomerService
 from shared.services.distribution import DistributionService
+from shared.services.followup_generation import FollowupGeneration
+from shared.services.followups import FollowupService
 from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
@@ -65,6 +67,8 @@ class Services:
     customers: CustomerService
     privacy: PrivacyService
     card_measures: InsightsMeasureSource
+    followups: FollowupService
+    followup_generation: FollowupGeneration
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -148,6 +152,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     continuation = build_continuation(settings)
     card_measures = build_card_measures(settings, published, secrets, clock)
     contexts = ClientelingContexts(published, card_measures)
+    activities = ActivityService(storage, published, clock, continuation)
+    followups = FollowupService(storage, contexts, continuation, clock, activities)
     return Services(
         settings=settings,
         clock=clock,
@@ -164,12 +170,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             headquarters, secrets, settings.raw, default_setup_check(tls_verify), clock.now
         ),
         idempotency=IdempotencyService(storage.idempotency, clock),
-        activities=ActivityService(storage, published, clock, continuation),
+        activities=activities,
         notes=NoteService(storage, clock, continuation, NoteReaders(storage, published, contexts)),
-        client_books=ClientBookService(storage, contexts, continuation, clock),
+        client_books=ClientBookService(storage, contexts, continuation, clock, followups),
         customers=CustomerService(storage, contexts, continuation),
-        privacy=PrivacyService(storage, clock),
+        privacy=PrivacyService(storage, clock, followups),
         card_measures=card_measures,
+        followups=followups,
+        followup_generation=FollowupGeneration(storage, published, card_measures, clock),
     )
 
 

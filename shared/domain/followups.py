@@ -24,9 +24,9 @@ NEXT_DAYS = 7
 MAX_TEXT = 500
 MAX_SNOOZE_DAYS = 365
 MANUAL_EXPIRY_DAYS = 30
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+# Reasons are English text; calendar.month_name would follow the host's locale.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
 
 
 class State(StrEnum):
@@ -188,7 +188,7 @@ def date_reason(label: str, celebrated: dt.date) -> str:
 
 
 def keep_in_touch_reason(type_names: list[str], days: int) -> str:
-    """"No visit or call for 92 days" (any activity: "No contact for 92 days")."""
+    """ "No visit or call for 92 days" (any activity: "No contact for 92 days")."""
     what = " or ".join(name.casefold() for name in type_names) if type_names else "contact"
     return f"No {what} for {days} day{'s' if days != 1 else ''}"
 

@@ -37,6 +37,7 @@ from shared.ports.clock import Clock, iso
 from shared.ports.customers import StoredCustomer
 from shared.ports.storage import Storage
 from shared.services.customer_scope import require_customer
+from shared.services.followups import FollowupService
 
 T = TypeVar("T")
 READ_PAGE = 200  # records per store read while exporting
@@ -62,6 +63,7 @@ class ErasureCounts:
     activities: int
     notes: int
     note_revisions: int
+    followups: int = 0  # follow-ups and book joins; erasures before follow-ups existed: 0
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,12 @@ def pages(read: Callable[[Any], Page[T]], position: Callable[[T], Any]) -> Itera
 
 
 class PrivacyService:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock, followups: FollowupService | None = None
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._followups = followups
 
     @property
     def _books(self) -> ClientBookRecords:
@@ -151,6 +156,11 @@ class PrivacyService:
             client_books=self._leave_books(key),
             activities=self._until_none(lambda: self._storage.activities.erase(key, ERASE_SLICE)),
             **self._erase_notes(key),
+            # Through the follow-up service, whoever's worklist holds them: independent of
+            # how books keep their members.
+            followups=(
+                self._followups.customer_erased(legal_entity, customer_id) if self._followups else 0
+            ),
         )
         erasure = Erasure(customer_id, erased_at, admin_object_id, counts)
         self._record(legal_entity, erasure)
@@ -222,6 +232,7 @@ def _erasure_json(erasure: Erasure) -> dict[str, Any]:
             "activities": counts.activities,
             "notes": counts.notes,
             "noteRevisions": counts.note_revisions,
+            "followups": counts.followups,
         },
     }
 
@@ -233,6 +244,10 @@ def _erasure(customer_id: str, body: dict[str, Any]) -> Erasure:
         body["erasedAt"],
         body["erasedBy"],
         ErasureCounts(
-            counts["clientBooks"], counts["activities"], counts["notes"], counts["noteRevisions"]
+            counts["clientBooks"],
+            counts["activities"],
+            counts["notes"],
+            counts["noteRevisions"],
+            counts.get("followups", 0),
         ),
     )

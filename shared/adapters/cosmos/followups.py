@@ -16,6 +16,7 @@ revision is the one read). Generation runs of a legal entity sit in their own pa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from shared.adapters.cosmos import batches
@@ -161,7 +162,9 @@ class CosmosFollowupRecords:
                 "(c.dueDate > @d OR (c.dueDate = @d AND (c.sortName > @n"
                 " OR (c.sortName = @n AND c.id > @i))))"
             )
-            parameters.update({"@d": after.due_date, "@n": after.sort_name, "@i": after.followup_id})
+            parameters.update(
+                {"@d": after.due_date, "@n": after.sort_name, "@i": after.followup_id}
+            )
         rows = self._container.query(
             f"SELECT TOP {int(limit)} c.body FROM c WHERE {' AND '.join(where)}"
             " ORDER BY c.dueDate, c.sortName, c.id",
@@ -223,10 +226,8 @@ class CosmosFollowupRecords:
         the next move (or reassignment) completes, never a lost follow-up."""
         moved = 0
         for old, new in moves:
-            try:
+            with suppress(Conflict):  # moved before (a repeat): only the delete is left
                 self._container.create(_item(new))
-            except Conflict:
-                pass  # moved before (a repeat): only the delete is left to do
             if (_key(old), old.followup_id) != (_key(new), new.followup_id):
                 moved += self._container.delete(old.followup_id, _key(old))
         return moved

@@ -18,11 +18,11 @@ from shared.adapters.cosmos.customer_search import CosmosCustomerSearch
 from shared.adapters.cosmos.customers import CosmosCustomerRecords
 from shared.adapters.cosmos.database import CosmosDatabase
 from shared.adapters.cosmos.distribution import CosmosDistributionState
-from shared.adapters.cosmos.followups import CosmosFollowupRecords
 from shared.adapters.cosmos.documents import (
     CosmosHeadquartersDocuments,
     CosmosPublishedDocuments,
 )
+from shared.adapters.cosmos.followups import CosmosFollowupRecords
 from shared.adapters.cosmos.idempotency import CosmosIdempotencyStore
 from shared.adapters.cosmos.notes import CosmosNoteRecords
 from shared.settings import Settings

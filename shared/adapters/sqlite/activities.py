@@ -93,9 +93,11 @@ class SqliteActivityRecords:
         if activity_type_ids:
             where += f" AND activity_type_id IN ({','.join('?' * len(activity_type_ids))})"
             args.extend(activity_type_ids)
-        row = self._db.connection().execute(
-            f"SELECT max(start_time) FROM activities WHERE {where}", args
-        ).fetchone()
+        row = (
+            self._db.connection()
+            .execute(f"SELECT max(start_time) FROM activities WHERE {where}", args)
+            .fetchone()
+        )
         return row[0] if row else None
 
     def erase(self, customer: CustomerKey, limit: int) -> int:

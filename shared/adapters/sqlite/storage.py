@@ -11,11 +11,11 @@ from shared.adapters.sqlite.client_books import SqliteClientBookRecords
 from shared.adapters.sqlite.customers import SqliteCustomerRecords
 from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.distribution import SqliteDistributionState
-from shared.adapters.sqlite.followups import SqliteFollowupRecords
 from shared.adapters.sqlite.documents import (
     SqliteHeadquartersDocuments,
     SqlitePublishedDocuments,
 )
+from shared.adapters.sqlite.followups import SqliteFollowupRecords
 from shared.adapters.sqlite.idempotency import SqliteIdempotencyStore
 from shared.adapters.sqlite.notes import SqliteNoteRecords
 
