@@ -252,10 +252,10 @@ class FollowupGeneration:
                         continue
                     add(rule_id, rule, entry, welcome(rule, joined, contacts.last(()), today))
                 else:
-                    types = tuple(sorted(rule.activity_type_ids))
+                    types = tuple(sorted(rule.activity_type_ids))  # one read per set
                     names = [
                         entity.activity_types[t].name if t in entity.activity_types else t
-                        for t in types
+                        for t in rule.activity_type_ids
                     ]
                     match = keep_in_touch(rule, names, contacts.last(types), joined, today)
                     add(rule_id, rule, entry, match)
