@@ -87,6 +87,38 @@ ACTIVITY_TYPES = {
     "CALL": ("Phone call", "A call with the customer"),
     "APPOINTMENT": ("Appointment", "A booked styling or fitting session"),
 }
+# Follow-up rules of the demo, and the customers already in books, so the first generation
+# (run by `make run`) fills Ana's and Hana's worklists.
+FOLLOWUP_RULES = {
+    "BIRTHDAYS": {
+        "name": "Birthdays",
+        "kind": "important-date",
+        "dateField": "birthday",
+        "days": 14,
+        "expiresAfterDays": 21,
+    },
+    "ANNIVERSARIES": {
+        "name": "Anniversaries",
+        "kind": "important-date",
+        "dateField": "anniversary",
+        "days": 14,
+        "expiresAfterDays": 21,
+    },
+    "KEEP_IN_TOUCH": {
+        "name": "Keep in touch",
+        "kind": "keep-in-touch",
+        "days": 90,
+        "activityTypeIds": ["VISIT", "CALL"],
+        "dueOffsetDays": 2,
+    },
+    "WELCOME": {"name": "Welcome call", "kind": "welcome", "days": 3},
+}
+# Staff id -> customers in their book (WEST customers are those with n divisible by 3; the
+# example calls add C00003 and C00006 to Ana's book, so those stay free).
+BOOKS = {
+    "000001": [f"C{n:05d}" for n in range(9, 61, 3)],
+    "000008": [f"C{n:05d}" for n in range(63, 100, 3)],
+}
 FIRST = [
     "Zoë",
     "Liam",
