@@ -75,6 +75,9 @@ class FollowupRunBody(DomainModel):
     matched: dict[str, int] = Field(description="per rule id: matches, already stored included")
     skipped: dict[str, str] = Field(description="per rule id: why the rule did not run")
     expired: int = Field(description="open follow-ups this run marked expired")
+    cancelled: int = Field(
+        description="open follow-ups of customers no longer in the owner's book, cancelled"
+    )
     duration_ms: float
     error: str | None
 

@@ -68,6 +68,7 @@ class FollowupRun:
     matched: dict[str, int] = field(default_factory=dict)  # rule id -> matches (incl. existing)
     skipped: dict[str, str] = field(default_factory=dict)  # rule id -> why
     expired: int = 0
+    cancelled: int = 0  # open ones of customers no longer in the owner's book
     duration_ms: float = 0.0
     error: str | None = None
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from shared.domain.attributes import AttributeType
 from shared.domain.book_filters import BookFilters
 from shared.domain.cards import InsightsStatus
+from shared.domain.client_books import MAX_BATCH
+from shared.domain.errors import NotFound, PreconditionFailed
 from shared.domain.followup_matching import (
     Match,
     important_date,
@@ -28,7 +30,7 @@ from shared.domain.followup_matching import (
     welcome,
 )
 from shared.domain.followup_rules import ANNIVERSARY, BIRTHDAY, FollowupRule, RuleKind
-from shared.domain.followups import Followup, followup_id
+from shared.domain.followups import Followup, State, closed, followup_id
 from shared.domain.important_dates import upcoming_ranges
 from shared.domain.instants import instant_text
 from shared.domain.organisation import Staff
@@ -37,13 +39,14 @@ from shared.ports.activities import CustomerKey
 from shared.ports.card_measures import CardMeasures
 from shared.ports.client_books import BookEntry, BookPosition, BookScope
 from shared.ports.clock import Clock, iso
-from shared.ports.followups import FollowupRun, OwnerKey
+from shared.ports.followups import FollowupRun, OpenQuery, OwnerKey
 from shared.ports.storage import Storage
 from shared.services.published_view import LegalEntityView, PublishedCache
 
 log = logging.getLogger(__name__)
 
 PAGE = 500  # book entries per read
+RECONCILE_LIMIT = 10_000  # open follow-ups of one owner checked against the book per run
 MAX_ERROR_TEXT = 500
 GENERATED_BY = "generation"
 INSIGHTS_DOWN = "Customer Insights did not answer; this rule is skipped for this run"
@@ -174,6 +177,7 @@ class FollowupGeneration:
         today = local_date(now, zone)
         records = self._storage.followups
         run.expired += records.expire(owner, today.isoformat(), iso(now))
+        run.cancelled += self._reconcile(owner, iso(now), now.date())
         found: dict[str, list[Followup]] = {}
 
         def add(rule_id: str, rule: FollowupRule, entry: BookEntry, match: Match | None) -> None:
@@ -194,6 +198,36 @@ class FollowupGeneration:
         for rule_id, followups in found.items():
             run.matched[rule_id] += len(followups)
             run.created[rule_id] += records.create_many(followups)
+
+    def _reconcile(self, owner: OwnerKey, at: str, on: dt.date) -> int:
+        """Cancel open follow-ups of customers the owner's book no longer holds.
+
+        Book changes carry follow-ups through right after they commit; a process that died in
+        between left them behind. This pass makes the worklists agree with the books again
+        by the next run (a moved customer's rule follow-ups are then made afresh for the new
+        owner; manual ones end cancelled)."""
+        records = self._storage.followups
+        stale = 0
+        open_ones = records.open_page(owner, OpenQuery(today=""), None, RECONCILE_LIMIT)
+        for start in range(0, len(open_ones), MAX_BATCH):
+            chunk = open_ones[start : start + MAX_BATCH]
+            held = {
+                h.customer_id
+                for h in self._storage.client_books.holdings_of(
+                    owner.legal_entity, list({f.customer_id for f in chunk})
+                )
+                if h.owner_staff_id == owner.owner_staff_id
+            }
+            for followup in chunk:
+                if followup.customer_id in held:
+                    continue
+                gone = closed(followup, State.CANCELLED, GENERATED_BY, at, on)
+                try:
+                    records.replace(gone, followup.revision)
+                    stale += 1
+                except (PreconditionFailed, NotFound):
+                    continue  # changed meanwhile: the next run looks again
+        return stale
 
     def _book_pages(self, owner: OwnerKey, filters: BookFilters) -> Iterator[list[BookEntry]]:
         scope = BookScope(owner.legal_entity, (owner.owner_staff_id,))

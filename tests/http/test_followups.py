@@ -333,3 +333,20 @@ def test_rules_are_validated_per_kind(world: World) -> None:
     assert ok.status == 200, ok
     listed = world.ok(world.admin.get("/api/admin/USRT/followup-rules"))["followupRules"]
     assert [r["ruleId"] for r in listed] == ["R1"]
+
+
+def test_the_next_run_repairs_a_book_change_whose_followups_were_left_behind(
+    world: World, clock: MovableClock
+) -> None:
+    from shared.composition import services
+
+    generate(world)
+    item = _first(world, "alice", "S1")
+    # The book change commits, the process dies before its follow-ups are carried through.
+    services().storage.client_books.remove_from_book("USRT", "alice", ["JAN01A"], None)
+    assert _first(world, "alice", "S1")["followupId"] == item["followupId"]
+    run = generate(world)
+    assert run["cancelled"] == 1
+    left = world.ok(world.as_staff("alice").get(followup_path("S1", item["followupId"])))
+    assert (left["state"], left["closedBy"]) == ("cancelled", "generation")
+    assert generate(world)["cancelled"] == 0
