@@ -117,7 +117,7 @@ class ErasureCountsResource(DomainModel):
     activities: int = Field(description="activities deleted")
     notes: int = Field(description="notes deleted")
     note_revisions: int = Field(description="earlier note texts deleted")
-    followups: int = Field(default=0, description="follow-ups (and book-join dates) deleted")
+    followups: int = Field(default=0, description="follow-ups deleted (any associate's)")
 
 
 class ErasureResource(DomainModel):

@@ -119,8 +119,8 @@ class FollowupRecords(Protocol):
         ...
 
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
-        """Delete up to `limit` follow-ups and book joins of the customer, any owner, and
-        say how many went; called until it answers 0."""
+        """Delete up to `limit` follow-ups of the customer, any owner, and say how many
+        went; called until it answers 0, by which time their book joins are gone too."""
         ...
 
     def record_joins(self, owner: OwnerKey, joins: Sequence[tuple[str, str]]) -> None:

@@ -63,7 +63,7 @@ class ErasureCounts:
     activities: int
     notes: int
     note_revisions: int
-    followups: int = 0  # follow-ups and book joins; erasures before follow-ups existed: 0
+    followups: int = 0  # erasures recorded before follow-ups existed read as 0
 
 
 @dataclass(frozen=True)

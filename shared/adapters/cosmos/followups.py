@@ -282,18 +282,22 @@ class CosmosFollowupRecords:
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         """One cross-partition query for up to `limit` of the customer's follow-ups (any
         owner: erasures are rare and must not depend on who held the customer), then point
-        deletes."""
+        deletes; once none is left, the customer's book joins go the same way."""
         if limit <= 0:
             return 0
-        rows = list(
-            self._container.query(
-                f"SELECT TOP {int(limit)} c.id, c.ownerKey FROM c"
-                " WHERE c.legalEntity = @le AND c.customerId = @customer"
-                " AND ARRAY_CONTAINS(@types, c.type)",
-                {"@le": legal_entity, "@customer": customer_id, "@types": [ITEM_TYPE, JOIN_TYPE]},
-            )
+        query = (
+            f"SELECT TOP {int(limit)} c.id, c.ownerKey FROM c WHERE c.legalEntity = @le"
+            " AND c.customerId = @customer AND c.type = @type"
         )
-        return sum(self._container.delete(r["id"], r["ownerKey"]) for r in rows)
+        parameters = {"@le": legal_entity, "@customer": customer_id, "@type": ITEM_TYPE}
+        rows = list(self._container.query(query, parameters))
+        if rows:
+            return sum(self._container.delete(r["id"], r["ownerKey"]) for r in rows)
+        # A join per book that held the customer: a handful, all at once.
+        joins = query.replace(f"TOP {int(limit)} ", "")
+        for join in list(self._container.query(joins, {**parameters, "@type": JOIN_TYPE})):
+            self._container.delete(join["id"], join["ownerKey"])
+        return 0
 
     def save_run(self, run: FollowupRun) -> None:
         self._container.upsert(

@@ -250,19 +250,16 @@ class SqliteFollowupRecords:
 
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         with self._db.transaction() as conn:
-            joins = conn.execute(
+            conn.execute(
                 "DELETE FROM followup_book_joins WHERE legal_entity=? AND customer_id=?",
                 (legal_entity, customer_id),
-            ).rowcount
-            return (
-                joins
-                + conn.execute(
-                    "DELETE FROM followups WHERE (legal_entity, owner_staff_id, followup_id) IN"
-                    " (SELECT legal_entity, owner_staff_id, followup_id FROM followups"
-                    " WHERE legal_entity=? AND customer_id=? LIMIT ?)",
-                    (legal_entity, customer_id, limit),
-                ).rowcount
             )
+            return conn.execute(
+                "DELETE FROM followups WHERE (legal_entity, owner_staff_id, followup_id) IN"
+                " (SELECT legal_entity, owner_staff_id, followup_id FROM followups"
+                " WHERE legal_entity=? AND customer_id=? LIMIT ?)",
+                (legal_entity, customer_id, limit),
+            ).rowcount
 
     def save_run(self, run: FollowupRun) -> None:
         with self._db.transaction() as conn:
