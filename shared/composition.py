@@ -153,7 +153,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     card_measures = build_card_measures(settings, published, secrets, clock)
     contexts = ClientelingContexts(published, card_measures)
     activities = ActivityService(storage, published, clock, continuation)
-    followups = FollowupService(storage, contexts, continuation, clock, activities)
+    followups = FollowupService(storage, contexts, continuation, clock, activities, published)
     return Services(
         settings=settings,
         clock=clock,

@@ -138,7 +138,7 @@ def example_calls(base: str) -> list[str]:
         f""" -d '{{"customerIds": ["C00003", "C00006"]}}' {book}/customers""",
         f'curl {auth.format("ANA")} "{book}/customers?refine=favoriteCategory:Shoes"',
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
-        f"curl {auth.format('ANA')} {base}/api/stores/SEA01/followups",
+        f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
         f"curl {base}/api/openapi.json",
     ]
 

@@ -88,7 +88,7 @@ ACTIVITY_TYPES = {
     "APPOINTMENT": ("Appointment", "A booked styling or fitting session"),
 }
 # Follow-up rules of the demo, and the customers already in books, so the first generation
-# (run by `make run`) fills Ana's and Hana's worklists.
+# (run by `make run`) fills Ben's and Hana's worklists.
 FOLLOWUP_RULES = {
     "BIRTHDAYS": {
         "name": "Birthdays",
@@ -113,11 +113,12 @@ FOLLOWUP_RULES = {
     },
     "WELCOME": {"name": "Welcome call", "kind": "welcome", "days": 3},
 }
-# Staff id -> customers in their book (WEST customers are those with n divisible by 3; the
-# example calls add C00003 and C00006 to Ana's book, so those stay free).
+# Staff id -> customers in their book: Ben's and Hana's. Ana's book starts empty, for the
+# example calls (and the generated client's POS flow) that add customers to it; WEST
+# customers are those with n divisible by 3, and the ones those calls add stay free.
 BOOKS = {
-    "000001": [f"C{n:05d}" for n in range(9, 61, 3)],
-    "000008": [f"C{n:05d}" for n in range(63, 100, 3)],
+    "000002": [f"C{n:05d}" for n in range(21, 73, 3)],
+    "000008": [f"C{n:05d}" for n in range(75, 112, 3)],
 }
 FIRST = [
     "Zoë",

@@ -27,6 +27,7 @@ from shared.domain.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from shared.domain.followup_rules import RuleKind
 from shared.domain.followup_views import (
     AssociateTally,
     Buckets,
@@ -61,11 +62,13 @@ from shared.ports.followups import FollowupPosition, FollowupRecords, OpenQuery,
 from shared.ports.storage import Storage
 from shared.services.activities import ActivityService
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
+from shared.services.published_view import PublishedCache
 
 Query = Mapping[str, list[str]]
 LIST_PARAMETERS = ("due", "from", "to", "ruleId", "staffId", *PAGING_PARAMETERS)
 CHANGE_ATTEMPTS = 3  # a book change re-reads a follow-up changed meanwhile this many times
 ERASE_SLICE = 100
+JOIN_RULES = frozenset({RuleKind.WELCOME, RuleKind.KEEP_IN_TOUCH})  # the rules reading joins
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,10 @@ class FollowupService:
         continuation: ContinuationCodec,
         clock: Clock,
         activities: ActivityService,
+        published: PublishedCache,
     ) -> None:
         self._storage = storage
+        self._published = published
         self._contexts = contexts
         self._continuation = continuation
         self._clock = clock
@@ -285,7 +290,12 @@ class FollowupService:
     def customers_added(
         self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str], on: dt.date
     ) -> None:
-        """Welcome rules count from the day a customer joins a book."""
+        """Welcome rules count from the day a customer joins a book (keep-in-touch rules too,
+        for a customer never contacted). Only recorded while such a rule is enabled: a legal
+        entity without them pays nothing for follow-ups on every add."""
+        rules = self._published.current().entity(legal_entity).followup_rules.values()
+        if not any(r.enabled and r.kind in JOIN_RULES for r in rules):
+            return
         joins = [(c, on.isoformat()) for c in customer_ids]
         self._records.record_joins(OwnerKey(legal_entity, owner_staff_id), joins)
 

@@ -39,13 +39,13 @@ def test_keep_in_touch_and_welcome_count_days_since_the_last_contact_or_join(
 ) -> None:
     clock = MovableClock(START)
     install_clock(clock)
+    put_rules(world, "USRT", {"LAPSED": LAPSED, "WELCOME": WELCOME})
     add_to_book(world, "alice", ["UC001", "UC002", "UC003"], "S1")
     alice = world.as_staff("alice")
     visit = activity_body(startTime="2026-03-02T10:00:00+00:00")  # an hour ahead: not yet
     assert alice.post(activities_path("S1", "UC001"), json=visit).status == 201
     email = activity_body(activityTypeId="EMAIL", startTime="2026-03-03T10:00:00+00:00")
     assert alice.post(activities_path("S1", "UC002"), json=email).status == 201
-    put_rules(world, "USRT", {"LAPSED": LAPSED, "WELCOME": WELCOME})
 
     clock.advance(dt.timedelta(days=2))
     run = generate(world)

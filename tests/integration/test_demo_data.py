@@ -35,9 +35,9 @@ def test_the_printed_worklist_call_shows_followups(env, api) -> None:
     summary = load_demo_data()
     assert summary["followupsCreated"] > 0
     (call,) = [line for line in example_calls("") if line.endswith("/SEA01/followups")]
-    reply = api.get(call.split()[-1], headers={"Authorization": f"Bearer {demo_tokens()['ana']}"})
+    reply = api.get(call.split()[-1], headers={"Authorization": f"Bearer {demo_tokens()['ben']}"})
     assert reply.status == 200, reply
     worklist = reply.json
-    assert worklist["followups"], "Ana's worklist is empty"
+    assert worklist["followups"], "Ben's worklist is empty"
     assert worklist["buckets"]["overdue"] + worklist["buckets"]["today"] > 0
     assert load_demo_data()["followupsCreated"] == 0  # a restart adds nothing twice
