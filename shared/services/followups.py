@@ -388,8 +388,9 @@ class FollowupService:
         if not ids:
             return {}
         sources = []
+        found = self._storage.customers.get_many(ctx.legal_entity, ids)
         for customer_id in ids:
-            stored = self._storage.customers.get(ctx.legal_entity, customer_id)
+            stored = found.get(customer_id)
             if stored is None:
                 continue
             body = stored.body
