@@ -350,3 +350,40 @@ def test_the_next_run_repairs_a_book_change_whose_followups_were_left_behind(
     left = world.ok(world.as_staff("alice").get(followup_path("S1", item["followupId"])))
     assert (left["state"], left["closedBy"]) == ("cancelled", "generation")
     assert generate(world)["cancelled"] == 0
+
+
+def test_the_worklist_pages_by_keyset_in_due_then_name_order(
+    world: World, clock: MovableClock
+) -> None:
+    customers = [f"UC{n:03d}" for n in range(3, 33)]
+    add_to_book(world, "alice", customers, "S1")  # before the rule: never contacted
+    put_rules(world, "USRT", {"LAPSED": {"name": "Lapsed", "kind": "keep-in-touch", "days": 30}})
+    generate(world)
+    seen: list[dict] = []
+    token = None
+    for _ in range(10):
+        params = {"pageSize": 7, **({"continuationToken": token} if token else {})}
+        page = worklist(world, "alice", "S1", ruleId="LAPSED", **params)
+        seen += page["followups"]
+        token = page["continuationToken"]
+        if token is None:
+            break
+    # All due today: by name ("Ana January", "Ben December", "Customer 001", ...), alice's
+    # earlier customers included.
+    expected = ["JAN01A", "DEC31A", "UC001", "UC002", *customers]
+    assert [f["customerId"] for f in seen] == expected
+    assert len({f["followupId"] for f in seen}) == len(expected)
+    assert [f["reason"] for f in seen[:1]] == ["No contact for 30 days"]
+    other_query = world.as_staff("alice").get(
+        pos_path("S1", "followups"), params={"continuationToken": page_token(world)}
+    )
+    assert other_query.status == 400
+    assert other_query.json["type"].endswith(":invalid-continuation-token")
+    bad = world.as_staff("alice").get(pos_path("S1", "followups"), params={"due": "soon"})
+    assert bad.status == 400 and bad.json["errors"][0]["field"] == "due"
+
+
+def page_token(world: World) -> str:
+    """A token of another query (a rule filter) than the one it is sent with."""
+    page = worklist(world, "alice", "S1", ruleId="LAPSED", pageSize=1)
+    return page["continuationToken"]
