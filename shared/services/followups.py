@@ -334,7 +334,7 @@ class FollowupService:
             total += erased
         return total
 
-    # -- helpers ----------------------------------------------------------------------------
+    # -- reading and checking one follow-up ----------------------------------------------
 
     def _cancel(self, owner: OwnerKey, followup: Followup, by: str) -> int:
         current: Followup | None = followup
