@@ -10,6 +10,7 @@ from pydantic import Field
 from functions.activity_schemas import ActivityResource
 from functions.note_schemas import NoteResource, NoteRevisionResource
 from shared.domain.client_book_views import AuditRecord
+from shared.domain.followup_views import FollowupResource
 from shared.domain.model_base import DomainModel, Identifier
 from shared.domain.notes import NoteRevision
 from shared.ports.client_books import AuditEntry
@@ -51,6 +52,9 @@ class CustomerExportResource(DomainModel):
     notes: list[ExportedNote] = Field(description="all current notes, newest first")
     deleted_notes: list[ExportedDeletedNote]
     client_book_audit: list[AuditRecord] = Field(description="entries naming the customer")
+    followups: list[FollowupResource] = Field(
+        default_factory=list, description="every associate's follow-ups of the customer"
+    )
 
     @classmethod
     def of(
@@ -86,6 +90,7 @@ class CustomerExportResource(DomainModel):
                 if note_id not in current
             ],
             client_book_audit=[_audit_record(e) for e in export.audit],
+            followups=[FollowupResource.of(f) for f in export.followups],
         )
 
 

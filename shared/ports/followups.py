@@ -118,6 +118,11 @@ class FollowupRecords(Protocol):
         """Mark open ones whose expiry date is before `today` expired; say how many."""
         ...
 
+    def of_customer(self, legal_entity: str, customer_id: str) -> list[Followup]:
+        """Every follow-up of the customer, any owner or state, by owner then id (exports:
+        a customer has a few per year)."""
+        ...
+
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         """Delete up to `limit` follow-ups of the customer, any owner, and say how many
         went; called until it answers 0, by which time their book joins are gone too."""

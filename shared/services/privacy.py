@@ -23,13 +23,14 @@ Client book audit entries stay: they hold only ids (who moved which customer id 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shared.domain.activities import Activity, TimelineFilter, TimelinePosition
 from shared.domain.client_books import BookHolding
 from shared.domain.customers import Customer
 from shared.domain.errors import NotFound, PreconditionFailed
+from shared.domain.followups import Followup
 from shared.domain.notes import Note, NotePosition, NoteRevision
 from shared.ports.activities import CustomerKey, Page, RevisionPosition
 from shared.ports.client_books import AuditEntry, ClientBookRecords
@@ -55,6 +56,7 @@ class CustomerExport:
     notes: list[Note]
     revisions: list[NoteRevision]  # every kept earlier text, deleted notes' included
     audit: list[AuditEntry]
+    followups: list[Followup] = field(default_factory=list)  # any associate's, any state
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class PrivacyService:
             notes=list(self._notes(key)),
             revisions=list(self._revisions(key)),
             audit=list(self._audit(key)),
+            followups=self._storage.followups.of_customer(legal_entity, customer_id),
         )
 
     def _activities(self, key: CustomerKey) -> Iterator[Activity]:

@@ -140,6 +140,16 @@ def test_move_expire_and_erase(storage: Storage) -> None:
     assert storage.followups.get(BOB, pair[1].followup_id) is None
 
 
+def test_a_customers_followups_of_every_owner_and_state(storage: Storage) -> None:
+    mine, bobs = make("C1", "2026-06-10"), make("C1", "2026-06-11", owner="bob")
+    storage.followups.create_many([mine, make("C2", "2026-06-10")])
+    storage.followups.create_many([bobs])
+    done = closed(mine, State.COMPLETED, "alice", "x", _date(TODAY), outcome=Outcome.REACHED)
+    storage.followups.replace(done, 1)
+    assert storage.followups.of_customer("USRT", "C1") == [done, bobs]
+    assert storage.followups.of_customer("DEMF", "C1") == []
+
+
 def test_runs_newest_first(storage: Storage) -> None:
     for n in range(3):
         run = FollowupRun(f"r{n}", "USRT", "timer", f"2026-06-0{n + 1}T02:00:00Z")

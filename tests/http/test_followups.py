@@ -228,6 +228,10 @@ def test_book_changes_carry_through(world: World, clock: MovableClock) -> None:
 def test_erasing_a_customer_deletes_their_followups(world: World, clock: MovableClock) -> None:
     generate(world)
     item = _first(world, "alice", "S1")
+    export = world.ok(world.admin.get("/api/admin/USRT/customers/JAN01A/export"))
+    assert [(f["followupId"], f["reason"]) for f in export["followups"]] == [
+        (item["followupId"], "Birthday on 1 January")
+    ]
     erased = world.ok(
         world.admin.post(
             "/api/admin/USRT/customers/JAN01A/erase", json={"confirmCustomerId": "JAN01A"}

@@ -279,6 +279,16 @@ class CosmosFollowupRecords:
         )
         return {r["customerId"]: r["joinedOn"] for r in rows}
 
+    def of_customer(self, legal_entity: str, customer_id: str) -> list[Followup]:
+        """One cross-partition query (*fan-out*): any owner may hold the customer's."""
+        rows = self._container.query(
+            "SELECT c.body FROM c WHERE c.legalEntity = @le AND c.customerId = @customer"
+            " AND c.type = @type",
+            {"@le": legal_entity, "@customer": customer_id, "@type": ITEM_TYPE},
+        )
+        found = [followup_from_json(r["body"]) for r in rows]
+        return sorted(found, key=lambda f: (f.owner_staff_id, f.followup_id))
+
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         """One cross-partition query for up to `limit` of the customer's follow-ups (any
         owner: erasures are rare and must not depend on who held the customer), then point

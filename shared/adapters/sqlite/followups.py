@@ -248,6 +248,18 @@ class SqliteFollowupRecords:
         )
         return {r[0]: r[1] for r in rows}
 
+    def of_customer(self, legal_entity: str, customer_id: str) -> list[Followup]:
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT body FROM followups WHERE legal_entity=? AND customer_id=?"
+                " ORDER BY owner_staff_id, followup_id",
+                (legal_entity, customer_id),
+            )
+            .fetchall()
+        )
+        return [_followup(r) for r in rows]
+
     def erase_customer(self, legal_entity: str, customer_id: str, limit: int) -> int:
         with self._db.transaction() as conn:
             conn.execute(
