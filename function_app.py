@@ -6,6 +6,7 @@ from functions import (
     activities,
     admin_client_books,
     admin_configuration,
+    admin_followups,
     admin_imports,
     admin_insights,
     admin_outreach,
@@ -13,6 +14,7 @@ from functions import (
     consent,
     customers,
     distribution,
+    followups,
     notes,
     operations,
     privacy,
@@ -43,5 +45,7 @@ for blueprint in (
     consent.bp,
     admin_outreach.bp,
     unsubscribe.bp,
+    followups.bp,
+    admin_followups.bp,
 ):
     app.register_functions(blueprint)

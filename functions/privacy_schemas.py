@@ -11,6 +11,7 @@ from functions.activity_schemas import ActivityResource
 from functions.note_schemas import NoteResource, NoteRevisionResource
 from shared.domain.client_book_views import AuditRecord
 from shared.domain.consent import ConsentEvent, history_from_json
+from shared.domain.followup_views import FollowupResource
 from shared.domain.model_base import DomainModel, Identifier
 from shared.domain.notes import NoteRevision
 from shared.ports.client_books import AuditEntry
@@ -55,6 +56,9 @@ class CustomerExportResource(DomainModel):
     consent: list[ConsentEvent] = Field(
         default_factory=list, description="consent history, in the order it was recorded"
     )
+    followups: list[FollowupResource] = Field(
+        default_factory=list, description="every associate's follow-ups of the customer"
+    )
 
     @classmethod
     def of(
@@ -91,6 +95,7 @@ class CustomerExportResource(DomainModel):
             ],
             client_book_audit=[_audit_record(e) for e in export.audit],
             consent=history_from_json(export.consent),
+            followups=[FollowupResource.of(f) for f in export.followups],
         )
 
 
@@ -122,6 +127,7 @@ class ErasureCountsResource(DomainModel):
     activities: int = Field(description="activities deleted")
     notes: int = Field(description="notes deleted")
     note_revisions: int = Field(description="earlier note texts deleted")
+    followups: int = Field(default=0, description="follow-ups deleted (any associate's)")
 
 
 class ErasureResource(DomainModel):
@@ -144,6 +150,7 @@ class ErasureResource(DomainModel):
                 activities=counts.activities,
                 notes=counts.notes,
                 note_revisions=counts.note_revisions,
+                followups=counts.followups,
             ),
         )
 

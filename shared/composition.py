@@ -31,6 +31,8 @@ from shared.services.clienteling_context import ClientelingContexts
 from shared.services.consent import ConsentService
 from shared.services.customers import CustomerService
 from shared.services.distribution import DistributionService
+from shared.services.followup_generation import FollowupGeneration
+from shared.services.followups import FollowupService
 from shared.services.headquarters import HeadquartersService
 from shared.services.idempotency import IdempotencyService
 from shared.services.imports import ImportService
@@ -71,6 +73,8 @@ class Services:
     consent: ConsentService
     # SendPolicy, TemplateRenderer and ConsentEvents of shared/ports/outreach.py in one.
     outreach_policy: OutreachPolicy | None
+    followups: FollowupService
+    followup_generation: FollowupGeneration
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -163,6 +167,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         scope_check=customers.require_in_store_scope,
     )
     customers.show_consent(consent.summary)
+    activities = ActivityService(storage, published, clock, continuation)
+    followups = FollowupService(storage, contexts, continuation, clock, activities, published)
     return Services(
         settings=settings,
         clock=clock,
@@ -179,14 +185,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             headquarters, secrets, settings.raw, default_setup_check(tls_verify), clock.now
         ),
         idempotency=IdempotencyService(storage.idempotency, clock),
-        activities=ActivityService(storage, published, clock, continuation),
+        activities=activities,
         notes=NoteService(storage, clock, continuation, NoteReaders(storage, published, contexts)),
-        client_books=ClientBookService(storage, contexts, continuation, clock),
+        client_books=ClientBookService(storage, contexts, continuation, clock, followups),
         customers=customers,
-        privacy=PrivacyService(storage, clock),
+        privacy=PrivacyService(storage, clock, followups),
         card_measures=card_measures,
         consent=consent,
         outreach_policy=OutreachPolicy(storage, published, consent),
+        followups=followups,
+        followup_generation=FollowupGeneration(storage, published, card_measures, clock),
     )
 
 

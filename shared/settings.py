@@ -54,6 +54,7 @@ SETTING_DEFAULTS: dict[str, str | None] = {
     "DISTRIBUTION_1110_SCHEDULE": "0 */15 * * * *",
     "DISTRIBUTION_1090_SCHEDULE": "0 */15 * * * *",
     "SECRET_EXPIRY_SCHEDULE": "0 0 7 * * *",
+    "FOLLOWUPS_SCHEDULE": "0 0 2 * * *",
     "INSIGHTS_AUTHORITY_HOST": "https://login.microsoftonline.com",
     # An extra CA bundle for outbound HTTPS (Insights, its sign-in, alert channels): local
     # test servers only; Azure uses the system's trust store.

@@ -102,6 +102,9 @@ param distribution1090Schedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule of the secret-expiry check.')
 param secretExpirySchedule string = '0 0 7 * * *'
 
+@description('NCRONTAB schedule of the follow-up generation (daily 02:00 UTC).')
+param followupsSchedule string = '0 0 2 * * *'
+
 @description('Key Vault secret name of the generic alert webhook URL (empty: channel off).')
 param alertWebhookUrlSecretName string = ''
 
@@ -366,6 +369,7 @@ module functionApp 'modules/function-app.bicep' = {
     distribution1110Schedule: distribution1110Schedule
     distribution1090Schedule: distribution1090Schedule
     secretExpirySchedule: secretExpirySchedule
+    followupsSchedule: followupsSchedule
     alertWebhookUrlSecretName: alertWebhookUrlSecretName
     alertTeamsWebhookUrlSecretName: alertTeamsWebhookUrlSecretName
     alertSlackWebhookUrlSecretName: alertSlackWebhookUrlSecretName

@@ -24,6 +24,7 @@ class Kind:
     PERMISSION_SET = "permission-set"
     OUTREACH_SETTINGS = "outreach-settings"
     MESSAGE_TEMPLATE = "message-template"
+    FOLLOWUP_RULE = "followup-rule"
 
 
 class PublishedKind:
@@ -39,6 +40,7 @@ class PublishedKind:
     PERMISSION_SET = Kind.PERMISSION_SET
     OUTREACH_SETTINGS = Kind.OUTREACH_SETTINGS
     MESSAGE_TEMPLATE = Kind.MESSAGE_TEMPLATE
+    FOLLOWUP_RULE = Kind.FOLLOWUP_RULE
 
 
 SINGLETON_ID = "current"  # doc id of one-per-legal-entity documents (parameters, key vault)
@@ -104,13 +106,14 @@ JOBS: dict[str, DistributionJob] = {
             "1110",
             "Global configuration",
             "clienteling parameters, number sequence, Insights settings, activity types,"
-            " outreach settings and message templates",
+            " outreach settings, message templates and follow-up rules",
             {
                 Kind.PARAMETERS: (PublishedKind.PARAMETERS, _as_is),
                 Kind.ACTIVITY_TYPE: (PublishedKind.ACTIVITY_TYPE, _as_is),
                 Kind.KEY_VAULT: (PublishedKind.KEY_VAULT, _as_is),
                 Kind.OUTREACH_SETTINGS: (PublishedKind.OUTREACH_SETTINGS, _as_is),
                 Kind.MESSAGE_TEMPLATE: (PublishedKind.MESSAGE_TEMPLATE, _as_is),
+                Kind.FOLLOWUP_RULE: (PublishedKind.FOLLOWUP_RULE, _as_is),
             },
         ),
         DistributionJob(

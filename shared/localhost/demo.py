@@ -43,6 +43,7 @@ def load_demo_data() -> dict[str, Any]:
     from shared.composition import services
     from shared.domain.activity_types import ActivityType
     from shared.domain.attributes import AttributeGroup
+    from shared.domain.followup_rules import FollowupRule
     from shared.domain.message_templates import MessageTemplate
     from shared.domain.outreach import OutreachSettings
     from shared.domain.parameters import ClientelingParameters
@@ -78,11 +79,43 @@ def load_demo_data() -> dict[str, Any]:
             report = app.imports.run(le, kind, records(json.dumps(rows), ndjson=False))
             if report.rejected:
                 raise SystemExit(f"demo {kind} rejected: {report.rejections[:3]}")
+        for rule_id, rule in demo.FOLLOWUP_RULES.items():
+            hq.save_followup_rule(le, rule_id, FollowupRule.model_validate(rule), None)
     runs = {
         job: app.distribution.run(job, trigger="demo").status
         for job in ("1040", "1150", "1110", "1090")
     }
-    return {"alreadyLoaded": loaded, "runs": runs, "customers": app.storage.customers.count(le)}
+    if not loaded:
+        _fill_books(app, le)
+    # Every start: idempotent, and brings the worklists to today's date.
+    generation = app.followup_generation.run(le, trigger="demo")
+    return {
+        "alreadyLoaded": loaded,
+        "runs": runs,
+        "customers": app.storage.customers.count(le),
+        "followupsCreated": sum(generation.created.values()),
+    }
+
+
+def _fill_books(app: Any, legal_entity: str) -> None:
+    """The demo's client books, as if the associates had added the customers today."""
+    import datetime as dt
+
+    from shared.localhost import demo_data as demo
+
+    parameters = app.published.current().entity(legal_entity).parameters
+    for staff_id, customer_ids in demo.BOOKS.items():
+        app.storage.client_books.add_to_book(
+            legal_entity,
+            staff_id,
+            customer_ids,
+            sole_holder=True,
+            new_book_id=parameters.number_sequence.format,
+            created_at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        # Joined long enough ago that welcome calls are already due.
+        joined = dt.date.today() - dt.timedelta(days=demo.FOLLOWUP_RULES["WELCOME"]["days"])
+        app.followups.customers_added(legal_entity, staff_id, customer_ids, joined)
 
 
 def demo_tokens() -> dict[str, str]:
@@ -192,6 +225,7 @@ def example_calls(base: str) -> list[str]:
         f""" -d '{{"customerIds": ["C00003", "C00006"]}}' {book}/customers""",
         f'curl {auth.format("ANA")} "{book}/customers?refine=favoriteCategory:Shoes"',
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
+        f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
         f"curl {base}/api/openapi.json",
     ]
 

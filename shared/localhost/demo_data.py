@@ -126,6 +126,39 @@ MESSAGE_TEMPLATES = {
         },
     },
 }
+# Follow-up rules of the demo, and the customers already in books, so the first generation
+# (run by `make run`) fills Ben's and Hana's worklists.
+FOLLOWUP_RULES = {
+    "BIRTHDAYS": {
+        "name": "Birthdays",
+        "kind": "important-date",
+        "dateField": "birthday",
+        "days": 14,
+        "expiresAfterDays": 21,
+    },
+    "ANNIVERSARIES": {
+        "name": "Anniversaries",
+        "kind": "important-date",
+        "dateField": "anniversary",
+        "days": 14,
+        "expiresAfterDays": 21,
+    },
+    "KEEP_IN_TOUCH": {
+        "name": "Keep in touch",
+        "kind": "keep-in-touch",
+        "days": 90,
+        "activityTypeIds": ["VISIT", "CALL"],
+        "dueOffsetDays": 2,
+    },
+    "WELCOME": {"name": "Welcome call", "kind": "welcome", "days": 3},
+}
+# Staff id -> customers in their book: Ben's and Hana's. Ana's book starts empty, for the
+# example calls (and the generated client's POS flow) that add customers to it; WEST
+# customers are those with n divisible by 3, and the ones those calls add stay free.
+BOOKS = {
+    "000002": [f"C{n:05d}" for n in range(21, 73, 3)],
+    "000008": [f"C{n:05d}" for n in range(75, 112, 3)],
+}
 FIRST = [
     "Zoë",
     "Liam",

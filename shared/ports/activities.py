@@ -11,6 +11,7 @@ a customer's activities and notes wholesale (`erase`), in bounded slices.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -69,6 +70,13 @@ class ActivityRecords(Protocol):
         limit: int,
     ) -> Page[Activity]:
         """Up to `limit` activities in `selection.order`, strictly after `after`."""
+        ...
+
+    def latest_start(
+        self, customer: CustomerKey, activity_type_ids: Sequence[str], before: str
+    ) -> str | None:
+        """The start time of the customer's latest activity starting before `before`, of
+        these types (any type when empty); None when there is none (follow-up rules)."""
         ...
 
     def erase(self, customer: CustomerKey, limit: int) -> int:

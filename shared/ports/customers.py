@@ -22,6 +22,10 @@ class CustomerRecords(Protocol):
 
     def get(self, legal_entity: str, customer_id: str) -> StoredCustomer | None: ...
 
+    def get_many(self, legal_entity: str, customer_ids: Sequence[str]) -> dict[str, StoredCustomer]:
+        """The ones of these customers that exist, by id (a page of cards)."""
+        ...
+
     def count(self, legal_entity: str) -> int: ...
 
     # -- tombstones: what an erasure leaves so that nothing is written about the customer --

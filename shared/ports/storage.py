@@ -11,6 +11,7 @@ from shared.ports.consent import ConsentRecords
 from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
+from shared.ports.followups import FollowupRecords
 from shared.ports.idempotency import IdempotencyStore
 
 
@@ -25,6 +26,7 @@ class Storage(Protocol):
     idempotency: IdempotencyStore
     client_books: ClientBookRecords
     consent: ConsentRecords
+    followups: FollowupRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

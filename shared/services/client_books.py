@@ -46,6 +46,7 @@ from shared.ports.client_books import (
 from shared.ports.clock import Clock, iso
 from shared.ports.storage import Storage
 from shared.services.clienteling_context import ClientelingContext, ClientelingContexts
+from shared.services.followups import FollowupService
 from shared.services.keyset_tokens import position_from, position_token
 
 Query = Mapping[str, list[str]]
@@ -58,11 +59,15 @@ class ClientBookService:
         contexts: ClientelingContexts,
         continuation: ContinuationCodec,
         clock: Clock,
+        followups: FollowupService | None = None,
     ) -> None:
         self._storage = storage
         self._contexts = contexts
         self._continuation = continuation
         self._clock = clock
+        # Follow-ups follow book changes here, at the service layer, after the book change
+        # has committed: whatever the membership layout, the same calls carry them through.
+        self._followups = followups
 
     @property
     def _records(self) -> ClientBookRecords:
@@ -171,6 +176,10 @@ class ClientBookService:
             # A colleague added one of them a moment ago: say who, as for any conflict.
             self._refuse_held_elsewhere(ctx, ids)
             raise changed_meanwhile("a colleague's client book changed while adding") from None
+        if self._followups and outcome.added:
+            self._followups.customers_added(
+                ctx.legal_entity, ctx.staff_id, outcome.added, self._today(ctx)
+            )
         return AddReport(
             client_book=ctx.summary(outcome.book),
             created=outcome.created,
@@ -194,6 +203,10 @@ class ClientBookService:
                 raise book_outside_store_client_book(owner)
             audit = self._stamp(ctx, "remove")
         outcome = self._records.remove_from_book(ctx.legal_entity, owner, ids, audit)
+        if self._followups and outcome.removed:
+            self._followups.customers_removed(
+                ctx.legal_entity, owner, outcome.removed, ctx.staff_id
+            )
         return RemoveReport(
             client_book=ctx.summary(outcome.book) if outcome.book else None,
             removed=outcome.removed,
@@ -231,6 +244,10 @@ class ClientBookService:
             )
         except HoldingsChanged as problem:
             raise changed_meanwhile(str(problem)) from None
+        if self._followups and outcome.moved:
+            self._followups.customers_reassigned(
+                ctx.legal_entity, outcome.moved, to_staff_id, self._today(ctx)
+            )
         moved = {m.customer_id for m in outcome.moved}
         return ReassignReport(
             client_book=ctx.summary(outcome.book),

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from shared.domain.activity_types import ActivityType
-from shared.domain.attributes import AttributeGroup
+from shared.domain.attributes import AttributeGroup, AttributeType
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import NotFound, PreconditionRequired, ValidationFailed
+from shared.domain.followup_rules import ANNIVERSARY, BIRTHDAY, MAX_RULES, FollowupRule, RuleKind
 from shared.domain.key_vault import KeyVaultSettings
 from shared.domain.message_templates import MessageTemplate
 from shared.domain.model_base import DomainModel
@@ -84,6 +85,9 @@ class HeadquartersService:
         self.message_templates = ConfigDocuments(
             store, Kind.MESSAGE_TEMPLATE, MessageTemplate, "message template"
         )
+        self.followup_rules = ConfigDocuments(
+            store, Kind.FOLLOWUP_RULE, FollowupRule, "follow-up rule"
+        )
 
     def parameters(self, legal_entity: str) -> Versioned[ClientelingParameters]:
         found = self.parameters_docs.get(legal_entity, SINGLETON_ID)
@@ -141,3 +145,33 @@ class HeadquartersService:
         current = self.activity_types.require(legal_entity, type_id)
         inactive = current.value.model_copy(update={"active": False})
         return self.activity_types.put(legal_entity, type_id, inactive, if_match or current.etag)
+
+    def save_followup_rule(
+        self, legal_entity: str, rule_id: str, rule: FollowupRule, if_match: str | None
+    ) -> Versioned[FollowupRule]:
+        """Create or replace a rule whose date attribute and activity types exist here."""
+        if rule.kind is RuleKind.IMPORTANT_DATE and rule.date_field not in (BIRTHDAY, ANNIVERSARY):
+            group_id = self.parameters(legal_entity).value.attribute_group_id
+            group = self.attribute_groups.get(legal_entity, group_id) if group_id else None
+            dates = {
+                a.name
+                for a in (group.value.attributes if group else [])
+                if a.type is AttributeType.DATE
+            }
+            if rule.date_field not in dates:
+                raise ValidationFailed.single(
+                    "dateField",
+                    "must be birthday, anniversary or a date attribute of the client-book group",
+                )
+        known = {t.doc_id for t in self.activity_types.list(legal_entity)}
+        unknown = [t for t in rule.activity_type_ids if t not in known]
+        if unknown:
+            raise ValidationFailed.single(
+                "activityTypeIds", f"no activity type {', '.join(unknown)} in {legal_entity}"
+            )
+        existing = {r.doc_id for r in self.followup_rules.list(legal_entity)}
+        if rule_id not in existing and len(existing) >= MAX_RULES:
+            raise ValidationFailed.single(
+                "ruleId", f"at most {MAX_RULES} follow-up rules per legal entity"
+            )
+        return self.followup_rules.put(legal_entity, rule_id, rule, if_match)

@@ -25,13 +25,14 @@ Client book audit entries stay: they hold only ids (who moved which customer id 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shared.domain.activities import Activity, TimelineFilter, TimelinePosition
 from shared.domain.client_books import BookHolding
 from shared.domain.customers import Customer
 from shared.domain.errors import NotFound, PreconditionFailed
+from shared.domain.followups import Followup
 from shared.domain.notes import Note, NotePosition, NoteRevision
 from shared.ports.activities import CustomerKey, Page, RevisionPosition
 from shared.ports.client_books import AuditEntry, ClientBookRecords
@@ -39,6 +40,7 @@ from shared.ports.clock import Clock, iso
 from shared.ports.customers import StoredCustomer
 from shared.ports.storage import Storage
 from shared.services.customer_scope import require_customer
+from shared.services.followups import FollowupService
 
 T = TypeVar("T")
 READ_PAGE = 200  # records per store read while exporting
@@ -57,6 +59,7 @@ class CustomerExport:
     revisions: list[NoteRevision]  # every kept earlier text, deleted notes' included
     audit: list[AuditEntry]
     consent: list[dict[str, Any]]  # the consent history as stored
+    followups: list[Followup] = field(default_factory=list)  # any associate's, any state
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class ErasureCounts:
     activities: int
     notes: int
     note_revisions: int
+    followups: int = 0  # erasures recorded before follow-ups existed read as 0
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,12 @@ def pages(read: Callable[[Any], Page[T]], position: Callable[[T], Any]) -> Itera
 
 
 class PrivacyService:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock, followups: FollowupService | None = None
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._followups = followups
 
     @property
     def _books(self) -> ClientBookRecords:
@@ -112,6 +119,7 @@ class PrivacyService:
             revisions=list(self._revisions(key)),
             audit=list(self._audit(key)),
             consent=consent.history if consent else [],
+            followups=self._storage.followups.of_customer(legal_entity, customer_id),
         )
 
     def _activities(self, key: CustomerKey) -> Iterator[Activity]:
@@ -157,6 +165,11 @@ class PrivacyService:
             client_books=self._leave_books(key),
             activities=self._until_none(lambda: self._storage.activities.erase(key, ERASE_SLICE)),
             **self._erase_notes(key),
+            # Through the follow-up service, whoever's worklist holds them: independent of
+            # how books keep their members.
+            followups=(
+                self._followups.customer_erased(legal_entity, customer_id) if self._followups else 0
+            ),
         )
         erasure = Erasure(customer_id, erased_at, admin_object_id, counts)
         self._record(legal_entity, erasure)
@@ -228,6 +241,7 @@ def _erasure_json(erasure: Erasure) -> dict[str, Any]:
             "activities": counts.activities,
             "notes": counts.notes,
             "noteRevisions": counts.note_revisions,
+            "followups": counts.followups,
         },
     }
 
@@ -239,6 +253,10 @@ def _erasure(customer_id: str, body: dict[str, Any]) -> Erasure:
         body["erasedAt"],
         body["erasedBy"],
         ErasureCounts(
-            counts["clientBooks"], counts["activities"], counts["notes"], counts["noteRevisions"]
+            counts["clientBooks"],
+            counts["activities"],
+            counts["notes"],
+            counts["noteRevisions"],
+            counts.get("followups", 0),
         ),
     )

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from shared.domain.activity_types import ActivityType
 from shared.domain.attributes import AttributeDefinition, AttributeGroup
 from shared.domain.distribution import SINGLETON_ID, PublishedKind
+from shared.domain.followup_rules import FollowupRule
 from shared.domain.key_vault import KeyVaultSettings
 from shared.domain.message_templates import MessageTemplate
 from shared.domain.organisation import PermissionSet, Staff, Store
@@ -40,6 +41,7 @@ class LegalEntityView:
     staff_by_object_id: dict[str, Staff] = field(default_factory=dict)
     outreach: OutreachSettings | None = None  # None: never saved, so outreach is off
     message_templates: dict[str, MessageTemplate] = field(default_factory=dict)
+    followup_rules: dict[str, FollowupRule] = field(default_factory=dict)
 
     def client_book_group(self) -> AttributeGroup | None:
         """The attribute group the parameters select for client books."""
@@ -136,6 +138,9 @@ def _fill(entity: LegalEntityView, kinds: dict[str, dict[str, dict[str, Any]]]) 
         k: PermissionSet.model_validate(v) for k, v in kinds[PublishedKind.PERMISSION_SET].items()
     }
     entity.staff_by_object_id = {s.object_id: s for s in entity.staff.values() if s.active}
+    entity.followup_rules = {
+        k: FollowupRule.model_validate(v) for k, v in kinds[PublishedKind.FOLLOWUP_RULE].items()
+    }
 
 
 @dataclass

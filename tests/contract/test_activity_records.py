@@ -139,3 +139,22 @@ def test_each_customer_sees_only_their_own_activities(storage: Storage) -> None:
         assert [(a.legal_entity, a.customer_id) for a in shown] == [
             (customer.legal_entity, customer.customer_id)
         ]
+
+
+def test_latest_start_is_the_newest_before_the_moment_of_the_types_asked(
+    storage: Storage, filled: list[Activity]
+) -> None:
+    def expected(types: tuple[str, ...], before: str) -> str | None:
+        starts = [
+            a.start_time
+            for a in filled
+            if a.start_time < before and (not types or a.activity_type_id in types)
+        ]
+        return max(starts, default=None)
+
+    for types in ((), ("CALL",), ("CALL", "VISIT"), ("MEETING",)):
+        for before in (DAYS[0], DAYS[3], "2025-01-01T00:00:00.000Z"):
+            assert storage.activities.latest_start(UC001, types, before) == expected(
+                types, before
+            ), (types, before)
+    assert storage.activities.latest_start(CustomerKey("USRT", "NOBODY"), (), DAYS[4]) is None

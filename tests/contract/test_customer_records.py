@@ -49,3 +49,14 @@ def test_customers_are_counted_and_kept_per_legal_entity(storage: Storage) -> No
     assert storage.customers.count("FRRT") == 0
     assert storage.customers.get("DEMF", "C1").body["name"] == "Dora"
     assert storage.customers.get("USRT", "C1").body["name"] == "Ann Archer"
+
+
+def test_get_many_answers_the_existing_ones_by_id(storage: Storage) -> None:
+    storage.customers.upsert_many(
+        "USRT", [{"customerId": c, "name": f"Name {c}"} for c in ("GM1", "GM2", "GM3")]
+    )
+    storage.customers.upsert_many("DEMF", [{"customerId": "GM4", "name": "Elsewhere"}])
+    found = storage.customers.get_many("USRT", ["GM3", "GM1", "NOPE", "GM4", "GM1"])
+    assert sorted(found) == ["GM1", "GM3"]
+    assert found["GM3"] == storage.customers.get("USRT", "GM3")
+    assert storage.customers.get_many("USRT", []) == {}

@@ -10,6 +10,7 @@ answers before any of the work. docs/cosmos.md states the same numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from functions.http_support import ENDPOINTS
 from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
+from tests.support.followups import followup_path, generate, put_rules
 from tests.support.world import World, add_to_book, pos_path
 
 TIMELINE = activities_path("S1", "UC001")
@@ -32,6 +34,9 @@ CHECKS = {"customers read": 1, "published read": 1}
 WRITE_CHECKS = {**CHECKS, "books read": 1}
 # A client-book route reads the legal entity's clienteling parameters from the same look.
 SEARCH_CHECKS = {"published read": 1}
+SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # a snooze's new due date
+# Customers just added are due a welcome today.
+WELCOME = {"name": "Welcome", "kind": "welcome", "days": 0}
 
 
 @pytest.fixture
@@ -163,6 +168,11 @@ def test_every_pos_route_reads_the_published_version_once(
     world.ok(world.admin.post("/api/admin/distribution/1110/run"))
     world.ok(alice.get(pos_path("S1", "activity-types")))  # loads the view the run published
     consent = f"{in_book}/consent"
+    put_rules(world, "USRT", {"WELCOME": WELCOME})  # before the adds, which it counts from
+    add_to_book(world, "alice", ["UC005", "UC006", "UC007"], "S1")
+    generate(world)
+    work = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
+    done, later, gone = work[:3]
     routes: dict[str, Callable[[], Any]] = {
         "pos_list_activity_types": lambda: alice.get(pos_path("S1", "activity-types")),
         "pos_activity_timeline": lambda: alice.get(TIMELINE),
@@ -205,6 +215,28 @@ def test_every_pos_route_reads_the_published_version_once(
         ),
         "message_templates": lambda: alice.get(pos_path("S1", "message-templates")),
         "message_template_preview": lambda: alice.get(f"{in_book}/message-templates/HELLO/preview"),
+        "followups_mine": lambda: alice.get(pos_path("S1", "followups")),
+        "followups_one": lambda: alice.get(followup_path("S1", done["followupId"])),
+        "followups_create": lambda: alice.post(
+            pos_path("S1", "followups"),
+            json={"customerId": "UC005", "dueDate": "2099-01-01", "text": "Catalogue"},
+        ),
+        "followups_complete": lambda: alice.post(
+            followup_path("S1", done["followupId"], "complete"),
+            json={"outcome": "reached", "activity": {"activityTypeId": "CALL"}},
+            headers={"If-Match": done["etag"]},
+        ),
+        "followups_snooze": lambda: alice.post(
+            followup_path("S1", later["followupId"], "snooze"),
+            json={"until": SOON},
+            headers={"If-Match": later["etag"]},
+        ),
+        "followups_dismiss": lambda: alice.post(
+            followup_path("S1", gone["followupId"], "dismiss"),
+            json={"reason": "Moved away"},
+            headers={"If-Match": gone["etag"]},
+        ),
+        "store_followups": lambda: bob.get(pos_path("S1", "store-followups")),
     }
     # A POS route added later must be listed here too.
     assert set(routes) == {spec.name for spec in ENDPOINTS if "storeId" in spec.route}
@@ -217,3 +249,54 @@ def test_every_pos_route_reads_the_published_version_once(
         measured[name] = (after - before)["published read"]
         before = after
     assert measured == dict.fromkeys(routes, 1)
+
+
+def test_the_worklist_is_one_query_and_a_completion_one_write_per_container(
+    world: World, local_server: CosmosTestServer, cosmos_database: CosmosSettings
+) -> None:
+    alice = world.as_staff("alice")
+    put_rules(world, "USRT", {"WELCOME": WELCOME})
+    add_to_book(world, "alice", ["UC001", "UC002", "UC003"], "S1")
+    generate(world)
+    first, second, _ = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
+    card_reads = {"customers read": 3, "memberships query": 1}  # the page's cards, holders
+    expected: list[tuple[str, Callable[[], Any], dict[str, int]]] = [
+        (
+            "my follow-ups, first page with bucket counts",
+            lambda: alice.get(pos_path("S1", "followups")),
+            {**ACCESS, "followups query": 2, **card_reads},
+        ),
+        (
+            "complete with an activity and Idempotency-Key",
+            lambda: alice.post(
+                followup_path("S1", first["followupId"], "complete"),
+                json={"outcome": "reached", "activity": {"activityTypeId": "CALL"}},
+                headers={"If-Match": first["etag"], **KEY},
+            ),
+            {
+                **WRITE_CHECKS,
+                "followups read": 1,
+                "activities create": 1,
+                "followups patch": 1,
+                "idempotency create": 1,
+                "idempotency patch": 1,
+            },
+        ),
+        (
+            "snooze",
+            lambda: alice.post(
+                followup_path("S1", second["followupId"], "snooze"),
+                json={"until": SOON},
+                headers={"If-Match": second["etag"]},
+            ),
+            {**ACCESS, "followups read": 1, "followups patch": 1},
+        ),
+    ]
+    before = local_server.request_counts(cosmos_database.database)
+    measured = {}
+    for name, action, _ in expected:
+        world.ok(action())
+        after = local_server.request_counts(cosmos_database.database)
+        measured[name] = dict(after - before)
+        before = after
+    assert measured == {name: counts for name, _, counts in expected}

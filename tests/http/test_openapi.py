@@ -115,7 +115,9 @@ def test_if_match_is_required_exactly_where_its_absence_is_428(world: World) -> 
         for param in operation["parameters"]
         if param["name"] == "If-Match" and param["required"]
     }
-    assert required == {(ATTRIBUTES, "patch"), (NOTE, "put"), (NOTE, "delete")}
+    followup = "/api/stores/{storeId}/followups/{followupId}/"
+    changes = {(followup + action, "post") for action in ("complete", "snooze", "dismiss")}
+    assert required == {(ATTRIBUTES, "patch"), (NOTE, "put"), (NOTE, "delete"), *changes}
     alice = world.as_staff("alice")
     note = world.ok(alice.post(pos_path("S1", "customers/UC001/notes"), json={"text": "hi"}), 201)
     note_path = pos_path("S1", f"customers/UC001/notes/{note['noteId']}")

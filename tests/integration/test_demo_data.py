@@ -43,3 +43,15 @@ def test_demo_data_has_outreach_on_with_templates_and_consent(env) -> None:
         if services().consent.summary("USRT", c).sms.state == "opted-in"
     ]
     assert opted_in  # contactConsent: true in most demo customers
+
+
+def test_the_printed_worklist_call_shows_followups(env, api) -> None:
+    summary = load_demo_data()
+    assert summary["followupsCreated"] > 0
+    (call,) = [line for line in example_calls("") if line.endswith("/SEA01/followups")]
+    reply = api.get(call.split()[-1], headers={"Authorization": f"Bearer {demo_tokens()['ben']}"})
+    assert reply.status == 200, reply
+    worklist = reply.json
+    assert worklist["followups"], "Ben's worklist is empty"
+    assert worklist["buckets"]["overdue"] + worklist["buckets"]["today"] > 0
+    assert load_demo_data()["followupsCreated"] == 0  # a restart adds nothing twice

@@ -277,6 +277,45 @@ var containers = [
     defaultTtl: null
   }
   {
+    name: 'followups'
+    partitionKey: '/ownerKey'
+    compositeIndexes: [
+      [
+        {
+          path: '/dueDate'
+          order: 'ascending'
+        }
+        {
+          path: '/sortName'
+          order: 'ascending'
+        }
+        {
+          path: '/id'
+          order: 'ascending'
+        }
+      ]
+      [
+        {
+          path: '/startedAt'
+          order: 'descending'
+        }
+        {
+          path: '/id'
+          order: 'descending'
+        }
+      ]
+    ]
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []

@@ -108,6 +108,9 @@ param distribution1090Schedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule of the secret-expiry check.')
 param secretExpirySchedule string = '0 0 7 * * *'
 
+@description('NCRONTAB schedule of the follow-up generation (daily 02:00 UTC).')
+param followupsSchedule string = '0 0 2 * * *'
+
 @description('Key Vault secret the app signs continuation tokens with (created by continuation-token-key.bicep).')
 param continuationTokenKeySecretName string
 
@@ -209,6 +212,7 @@ var coreSettings = [
   { name: 'DISTRIBUTION_1090_SCHEDULE', value: distribution1090Schedule }
   { name: 'APP_VERSION', value: appVersion }
   { name: 'SECRET_EXPIRY_SCHEDULE', value: secretExpirySchedule }
+  { name: 'FOLLOWUPS_SCHEDULE', value: followupsSchedule }
   // Entra ID sign-in for the Customer Insights client; sovereign clouds have their own host.
   { name: 'INSIGHTS_AUTHORITY_HOST', value: environment().authentication.loginEndpoint }
   // vault.azure.net in the public cloud; the sovereign clouds have their own suffix.

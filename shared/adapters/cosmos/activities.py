@@ -14,6 +14,7 @@ activity id, which breaks ties between equal start times.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from shared.adapters.cosmos.database import CosmosContainer
@@ -84,6 +85,30 @@ class CosmosActivityRecords:
             self._container, "c.body", where, order_by, parameters, customer.partition_key, limit
         )
         return Page([Activity(**row["body"]) for row in rows], has_more)
+
+    def latest_start(
+        self, customer: CustomerKey, activity_type_ids: Sequence[str], before: str
+    ) -> str | None:
+        """One single-partition query: the first row of the timeline's index order."""
+        where = ["c.customerKey = @key", "c.type = @type", "c.startTime < @before"]
+        parameters: dict[str, Any] = {
+            "@key": customer.partition_key,
+            "@type": ITEM_TYPE,
+            "@before": before,
+        }
+        if activity_type_ids:
+            where.append("ARRAY_CONTAINS(@types, c.activityTypeId)")
+            parameters["@types"] = list(activity_type_ids)
+        rows = list(
+            self._container.query(
+                f"SELECT TOP 1 c.startTime FROM c WHERE {' AND '.join(where)}"
+                " ORDER BY c.startTime DESC, c.id DESC",
+                parameters,
+                partition_key=customer.partition_key,
+                page_size=1,
+            )
+        )
+        return rows[0]["startTime"] if rows else None
 
     def erase(self, customer: CustomerKey, limit: int) -> int:
         """One query for up to `limit` ids in the customer's partition, then point deletes."""

@@ -148,6 +148,19 @@ LAYOUT = DatabaseLayout(
             " phone lookup of inbound SMS, one per number",
         ),
         ContainerSpec(
+            name="followups",
+            partition_key="/ownerKey",
+            # my open follow-ups: ORDER BY c.dueDate, c.sortName, c.id; generation runs:
+            # ORDER BY c.startedAt DESC, c.id DESC (in their own partition per legal entity)
+            composite_indexes=(
+                (("/dueDate", "ascending"), ("/sortName", "ascending"), ("/id", "ascending")),
+                (("/startedAt", "descending"), ("/id", "descending")),
+            ),
+            # Bodies are only ever read whole; queries use the top-level copies of their keys.
+            excluded_paths=('/"_etag"/?', "/body/*"),
+            purpose="follow-ups, one logical partition per book owner, and generation runs",
+        ),
+        ContainerSpec(
             name="operations",
             partition_key="/kind",
             purpose="small operational state: secret-expiry alert state",

@@ -130,6 +130,16 @@ class CosmosCustomerRecords:
             return None
         return StoredCustomer(legal_entity, customer_id, item["body"], api_etag(item))
 
+    def get_many(self, legal_entity: str, customer_ids: Sequence[str]) -> dict[str, StoredCustomer]:
+        """Point reads (one partition per customer): a query over the ids would fan out to
+        every physical partition, which costs more request units than a page's reads."""
+        found = {}
+        for customer_id in dict.fromkeys(customer_ids):
+            stored = self.get(legal_entity, customer_id)
+            if stored is not None:
+                found[customer_id] = stored
+        return found
+
     def count(self, legal_entity: str) -> int:
         items = self._container.query(
             "SELECT VALUE COUNT(1) FROM c WHERE c.legalEntity = @le", {"@le": legal_entity}

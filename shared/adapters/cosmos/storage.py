@@ -23,6 +23,7 @@ from shared.adapters.cosmos.documents import (
     CosmosHeadquartersDocuments,
     CosmosPublishedDocuments,
 )
+from shared.adapters.cosmos.followups import CosmosFollowupRecords
 from shared.adapters.cosmos.idempotency import CosmosIdempotencyStore
 from shared.adapters.cosmos.notes import CosmosNoteRecords
 from shared.settings import Settings
@@ -54,6 +55,8 @@ class CosmosStorage:
         self.notes = CosmosNoteRecords(activities)
         self.idempotency = CosmosIdempotencyStore(database.container("idempotency"))
         self.consent = CosmosConsentRecords(database.container("consent"))
+        # An owner's follow-ups share one partition: the worklist is one query.
+        self.followups = CosmosFollowupRecords(database.container("followups"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from shared.adapters.sqlite.database import SqliteDatabase
@@ -83,6 +84,21 @@ class SqliteActivityRecords:
             .fetchall()
         )
         return Page([_activity(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def latest_start(
+        self, customer: CustomerKey, activity_type_ids: Sequence[str], before: str
+    ) -> str | None:
+        where = "legal_entity=? AND customer_id=? AND start_time<?"
+        args: list[Any] = [customer.legal_entity, customer.customer_id, before]
+        if activity_type_ids:
+            where += f" AND activity_type_id IN ({','.join('?' * len(activity_type_ids))})"
+            args.extend(activity_type_ids)
+        row = (
+            self._db.connection()
+            .execute(f"SELECT max(start_time) FROM activities WHERE {where}", args)
+            .fetchone()
+        )
+        return row[0] if row else None
 
     def erase(self, customer: CustomerKey, limit: int) -> int:
         with self._db.transaction() as conn:

@@ -68,6 +68,27 @@ class SqliteCustomerRecords:
             return None
         return StoredCustomer(legal_entity, customer_id, load(row["body"]), row["etag"])
 
+    def get_many(self, legal_entity: str, customer_ids: Sequence[str]) -> dict[str, StoredCustomer]:
+        """One query for the page, not one per customer."""
+        ids = list(dict.fromkeys(customer_ids))
+        if not ids:
+            return {}
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT customer_id, body, etag FROM customers WHERE legal_entity=?"
+                f" AND customer_id IN ({','.join('?' * len(ids))})",
+                (legal_entity, *ids),
+            )
+            .fetchall()
+        )
+        return {
+            r["customer_id"]: StoredCustomer(
+                legal_entity, r["customer_id"], load(r["body"]), r["etag"]
+            )
+            for r in rows
+        }
+
     def count(self, legal_entity: str) -> int:
         row = (
             self._db.connection()

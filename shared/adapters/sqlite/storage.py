@@ -16,6 +16,7 @@ from shared.adapters.sqlite.documents import (
     SqliteHeadquartersDocuments,
     SqlitePublishedDocuments,
 )
+from shared.adapters.sqlite.followups import SqliteFollowupRecords
 from shared.adapters.sqlite.idempotency import SqliteIdempotencyStore
 from shared.adapters.sqlite.notes import SqliteNoteRecords
 
@@ -32,6 +33,7 @@ class SqliteStorage:
         self.notes = SqliteNoteRecords(self.db)
         self.idempotency = SqliteIdempotencyStore(self.db)
         self.consent = SqliteConsentRecords(self.db)
+        self.followups = SqliteFollowupRecords(self.db)
         self._checkpointer = BackgroundCheckpointer(self.db.path)
         self._checkpointer.start()
         self.client_books = SqliteClientBookRecords(self.db, on_write=self._checkpointer.nudge)
