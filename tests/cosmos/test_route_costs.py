@@ -259,7 +259,7 @@ def test_the_worklist_is_one_query_and_a_completion_one_write_per_container(
     add_to_book(world, "alice", ["UC001", "UC002", "UC003"], "S1")
     generate(world)
     first, second, _ = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
-    card_reads = {"customers read": 3, "memberships query": 1}  # the page's cards, holders
+    card_reads = {"customers read": 3, "books query": 1}  # the page's cards, holders (registry)
     expected: list[tuple[str, Callable[[], Any], dict[str, int]]] = [
         (
             "my follow-ups, first page with bucket counts",
