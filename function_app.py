@@ -13,6 +13,7 @@ from functions import (
     distribution,
     notes,
     operations,
+    outreach,
     privacy,
     secret_expiry,
 )
@@ -37,5 +38,6 @@ for blueprint in (
     customers.bp,
     admin_client_books.bp,
     privacy.bp,
+    outreach.bp,
 ):
     app.register_functions(blueprint)

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.adapters.identity.entra import accepted_audiences, accepted_issuers
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
@@ -37,6 +38,7 @@ from shared.services.insights_configuration import InsightsAdministration, defau
 from shared.services.insights_measures import InsightsMeasureSource
 from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
+from shared.services.outreach import DELIVERY_QUEUE, OutreachService
 from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
 from shared.settings import Settings, get_settings
@@ -65,6 +67,10 @@ class Services:
     customers: CustomerService
     privacy: PrivacyService
     card_measures: InsightsMeasureSource
+    outreach: OutreachService
+    # Consent, templates and outreach settings (SendPolicy and TemplateRenderer of
+    # shared/ports/outreach.py); None until that side is wired in: sending answers 503.
+    outreach_policy: Any = None
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -138,6 +144,57 @@ def build_card_measures(
     )
 
 
+def build_outreach(
+    settings: Settings,
+    storage: Storage,
+    clock: Clock,
+    contexts: ClientelingContexts,
+    published: PublishedCache,
+    secrets: SecretResolver,
+    policy: Any,
+) -> OutreachService:
+    """Sending messages; ACS, the queue and the alert channels are made on first use, so a
+    deployment without outreach settings starts (and answers 503 only where it must)."""
+    from shared.alerts.config import channels_from_settings
+    from shared.alerts.delivery import JsonPoster
+    from shared.alerts.dispatcher import AlertDispatcher
+    from shared.app_credential import app_credential
+    from shared.messaging.acs import AcsMessageSender, AcsSettings
+    from shared.messaging.storage_queue import StorageDeliveryQueue
+
+    made: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def once(name: str, make: Any) -> Any:
+        with lock:
+            if name not in made:
+                made[name] = make()
+            return made[name]
+
+    def sender() -> Any:
+        return once(
+            "sender",
+            lambda: AcsMessageSender(AcsSettings.from_settings(settings.raw), app_credential()),
+        )
+
+    def queue() -> Any:
+        return once(
+            "queue", lambda: StorageDeliveryQueue(settings.raw, DELIVERY_QUEUE, app_credential)
+        )
+
+    def alerts() -> Any:
+        poster = JsonPoster(tls_verify=settings.get("OUTBOUND_TLS_CA_BUNDLE") or True)
+        return once(
+            "alerts",
+            lambda: AlertDispatcher(channels_from_settings(settings.raw, secrets, poster)),
+        )
+
+    events = policy if hasattr(policy, "inbound_sms") else None
+    return OutreachService(
+        storage, clock, contexts, published, policy, events, sender, queue, alerts
+    )
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     storage = build_storage(settings)
@@ -170,6 +227,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         customers=CustomerService(storage, contexts, continuation),
         privacy=PrivacyService(storage, clock),
         card_measures=card_measures,
+        outreach=build_outreach(settings, storage, clock, contexts, published, secrets, None),
     )
 
 

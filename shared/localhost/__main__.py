@@ -16,7 +16,7 @@ from shared.localhost.app_settings import (
     apply_to_environment,
     read_local_settings,
 )
-from shared.localhost.host_config import read_route_prefix
+from shared.localhost.host_config import read_queue_options, read_route_prefix
 from shared.localhost.ncrontab import ScheduleError
 from shared.localhost.routing import RouteTemplateError
 from shared.localhost.server import LocalHost
@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=arguments.host,
             route_prefix=read_route_prefix(arguments.host_json),
             run_timers=not arguments.no_timers,
+            queue_options=read_queue_options(arguments.host_json),
         )
     except (UnresolvedSettingError, ScheduleError, RouteTemplateError) as error:
         print(f"cannot start: {error}", file=sys.stderr)

@@ -11,6 +11,7 @@ from shared.ports.customers import CustomerRecords
 from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
 from shared.ports.idempotency import IdempotencyStore
+from shared.ports.outreach_messages import OutreachRecords
 
 
 class Storage(Protocol):
@@ -23,6 +24,7 @@ class Storage(Protocol):
     notes: NoteRecords
     idempotency: IdempotencyStore
     client_books: ClientBookRecords
+    outreach: OutreachRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

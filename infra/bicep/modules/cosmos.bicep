@@ -263,6 +263,23 @@ var containers = [
     defaultTtl: 86400
   }
   {
+    name: 'outreach'
+    partitionKey: '/customerKey'
+    compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
+      }
+      {
+        path: '/activity/*'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []

@@ -24,6 +24,7 @@ from shared.adapters.cosmos.documents import (
 )
 from shared.adapters.cosmos.idempotency import CosmosIdempotencyStore
 from shared.adapters.cosmos.notes import CosmosNoteRecords
+from shared.adapters.cosmos.outreach import CosmosOutreachRecords
 from shared.settings import Settings
 
 
@@ -52,6 +53,8 @@ class CosmosStorage:
         self.activities = CosmosActivityRecords(activities)
         self.notes = CosmosNoteRecords(activities)
         self.idempotency = CosmosIdempotencyStore(database.container("idempotency"))
+        # Messages and their outbox entries; each message's activity goes to `activities`.
+        self.outreach = CosmosOutreachRecords(database.container("outreach"), activities)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:

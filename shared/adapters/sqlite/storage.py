@@ -17,6 +17,7 @@ from shared.adapters.sqlite.documents import (
 )
 from shared.adapters.sqlite.idempotency import SqliteIdempotencyStore
 from shared.adapters.sqlite.notes import SqliteNoteRecords
+from shared.adapters.sqlite.outreach import SqliteOutreachRecords
 
 
 class SqliteStorage:
@@ -30,6 +31,7 @@ class SqliteStorage:
         self.activities = SqliteActivityRecords(self.db)
         self.notes = SqliteNoteRecords(self.db)
         self.idempotency = SqliteIdempotencyStore(self.db)
+        self.outreach = SqliteOutreachRecords(self.db)
         self._checkpointer = BackgroundCheckpointer(self.db.path)
         self._checkpointer.start()
         self.client_books = SqliteClientBookRecords(self.db, on_write=self._checkpointer.nudge)
