@@ -117,6 +117,7 @@ class ErasureCountsResource(DomainModel):
     activities: int = Field(description="activities deleted")
     notes: int = Field(description="notes deleted")
     note_revisions: int = Field(description="earlier note texts deleted")
+    messages: int = Field(default=0, description="messages sent to the customer deleted")
 
 
 class ErasureResource(DomainModel):
@@ -139,6 +140,7 @@ class ErasureResource(DomainModel):
                 activities=counts.activities,
                 notes=counts.notes,
                 note_revisions=counts.note_revisions,
+                messages=counts.messages,
             ),
         )
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from shared.domain.activities import Activity
 from shared.domain.outreach_messages import OutreachMessage
+from shared.ports.activities import CustomerKey
 
 
 class OutreachRecords(Protocol):
@@ -48,4 +49,9 @@ class OutreachRecords(Protocol):
         """Store the message's new status, and the same delivery status on its activity, if
         the stored status may move to it (outreach_messages.can_move: forward only). True when
         written; False when the stored message was already there or further on."""
+        ...
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        """Delete up to `limit` of the customer's messages and say how many went (privacy
+        erasure calls it until it answers 0; the activities go with the activities)."""
         ...

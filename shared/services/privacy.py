@@ -62,6 +62,7 @@ class ErasureCounts:
     activities: int
     notes: int
     note_revisions: int
+    messages: int = 0  # messages sent to the customer (their texts); logs before it lack it
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class PrivacyService:
             client_books=self._leave_books(key),
             activities=self._until_none(lambda: self._storage.activities.erase(key, ERASE_SLICE)),
             **self._erase_notes(key),
+            messages=self._until_none(lambda: self._storage.outreach.erase(key, ERASE_SLICE)),
         )
         erasure = Erasure(customer_id, erased_at, admin_object_id, counts)
         self._record(legal_entity, erasure)
@@ -222,6 +224,7 @@ def _erasure_json(erasure: Erasure) -> dict[str, Any]:
             "activities": counts.activities,
             "notes": counts.notes,
             "noteRevisions": counts.note_revisions,
+            "messages": counts.messages,
         },
     }
 
@@ -233,6 +236,10 @@ def _erasure(customer_id: str, body: dict[str, Any]) -> Erasure:
         body["erasedAt"],
         body["erasedBy"],
         ErasureCounts(
-            counts["clientBooks"], counts["activities"], counts["notes"], counts["noteRevisions"]
+            counts["clientBooks"],
+            counts["activities"],
+            counts["notes"],
+            counts["noteRevisions"],
+            counts.get("messages", 0),
         ),
     )

@@ -317,3 +317,15 @@ def _run_timer(app: Any, name: str) -> None:
 
     [function] = [f for f in indexed_functions(app) if f.get_function_name() == name]
     function.get_user_function()(TimerRequest())
+
+
+def test_an_erasure_deletes_the_messages_and_the_queue_then_sends_nothing(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    message_id = send(alice, "k-1").json["messageId"]
+    erase = f"/api/admin/USRT/customers/{CUSTOMER}/erase"
+    erasure = world.ok(world.admin.post(erase, json={"confirmCustomerId": CUSTOMER}))
+    assert erasure["counts"]["messages"] == 1 and erasure["counts"]["activities"] == 1
+    assert outreach.deliver_all() == [True]  # the queue message finds nothing to send
+    assert outreach.acs.sent == []
+    assert alice.get(f"{MESSAGES}/{message_id}").status == 404

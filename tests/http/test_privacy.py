@@ -158,6 +158,7 @@ def test_after_an_erasure_no_route_shows_personal_data(
         "activities": 2,
         "notes": 2,
         "noteRevisions": 3,
+        "messages": 0,
     }
     details = world.ok(world.as_staff("alice").get(pos_path("S1", "customers/UC003")))
     assert details["card"]["name"] == "Erased customer"
@@ -192,7 +193,13 @@ def test_erasing_twice_finds_nothing_left_and_logs_both(
     second = world.ok(erase(world))
 
     assert first["counts"]["activities"] == 2
-    assert second["counts"] == {"clientBooks": 0, "activities": 0, "notes": 0, "noteRevisions": 0}
+    assert second["counts"] == {
+        "clientBooks": 0,
+        "activities": 0,
+        "notes": 0,
+        "noteRevisions": 0,
+        "messages": 0,
+    }
     assert world.ok(world.admin.get(ERASURES))["erasures"] == [first, second]
     assert world.ok(world.admin.get(EXPORT))["customer"]["name"] == "Erased customer"
 

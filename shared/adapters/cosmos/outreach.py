@@ -18,7 +18,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from shared.adapters.cosmos.activities import CosmosActivityRecords, activity_item_id
+from shared.adapters.cosmos.activities import (
+    CosmosActivityRecords,
+    activity_item_id,
+    erase_items,
+)
 from shared.adapters.cosmos.database import CosmosContainer
 from shared.domain.activities import Activity
 from shared.domain.errors import Conflict, PreconditionFailed
@@ -131,3 +135,6 @@ class CosmosOutreachRecords:
             return
         stored["body"]["delivery_status"] = message.status
         self._activities.replace(stored)
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        return erase_items(self._container, customer, ("message",), limit)

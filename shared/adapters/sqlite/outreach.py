@@ -10,6 +10,7 @@ from shared.adapters.sqlite.database import SqliteDatabase
 from shared.adapters.sqlite.json_columns import dump, load
 from shared.domain.activities import Activity
 from shared.domain.outreach_messages import OutreachMessage, can_move
+from shared.ports.activities import CustomerKey
 
 
 def _message(row: sqlite3.Row) -> OutreachMessage:
@@ -139,3 +140,12 @@ class SqliteOutreachRecords:
                 (message.status, message.legal_entity, message.customer_id, message.message_id),
             )
         return True
+
+    def erase(self, customer: CustomerKey, limit: int) -> int:
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM outreach_messages WHERE legal_entity=? AND customer_id=?"
+                " AND message_id IN (SELECT message_id FROM outreach_messages"
+                " WHERE legal_entity=? AND customer_id=? LIMIT ?)",
+                (*(customer.legal_entity, customer.customer_id) * 2, limit),
+            ).rowcount
