@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -105,6 +106,9 @@ def example_calls(base: str) -> list[str]:
         f""" -d '{{"customerIds": ["C00003", "C00006"]}}' {book}/customers""",
         f'curl {auth.format("ANA")} "{book}/customers?refine=favoriteCategory:Shoes"',
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
+        f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: $(uuidgen)"'
+        f""" -d '{{"channel": "email", "text": "Hello {{customer.firstName}}!"}}'"""
+        f" {base}/api/stores/SEA01/customers/C00003/messages",
         f"curl {base}/api/openapi.json",
     ]
 
@@ -125,7 +129,14 @@ def print_welcome(tokens: dict[str, str], base: str) -> None:
     print("\nTry:")
     for line in example_calls(base):
         print("  " + line)
+    outbox = Path(os.environ["LOCAL_STATE_DIR"]) / "outbox.jsonl"
+    print(f"\nMessages sent through the local ACS stand-in are appended to {outbox}")
     print()
+
+
+def _interrupt(*_: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one would break the stop
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -133,13 +144,32 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # The local host logs one line per request; the app's own line would repeat it.
     logging.getLogger("clienteling.http").setLevel(logging.WARNING)
+    # The Azure SDKs log every request's headers at INFO; the queue is polled all the time.
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
+    # A plain kill (SIGTERM) stops like Ctrl-C, so Azurite and the stand-in stop with us.
+    signal.signal(signal.SIGTERM, _interrupt)
     apply_local_settings()
     summary = load_demo_data()
     print(f"Demo data: {summary}")
     from shared.localhost import LocalHost, load_app
-    from shared.localhost.host_config import read_route_prefix
+    from shared.localhost.demo_outreach import LocalOutreach
+    from shared.localhost.host_config import read_queue_options, read_route_prefix
 
-    host = LocalHost(load_app(), port=PORT, route_prefix=read_route_prefix()).start()
+    outreach = LocalOutreach(Path(os.environ["LOCAL_STATE_DIR"]))
+    delivering = outreach.start()
+    from shared.composition import reset_services
+    from shared.settings import reset_settings
+
+    reset_settings()  # the outreach settings just set
+    reset_services()
+    outreach.install_policy()
+    host = LocalHost(
+        load_app(),
+        port=PORT,
+        route_prefix=read_route_prefix(),
+        queue_options=read_queue_options(),
+        run_queues=delivering,
+    ).start()
     print_welcome(demo_tokens(), host.url.rstrip("/"))
     try:
         threading.Event().wait()
@@ -147,6 +177,7 @@ def main() -> int:
         print("stopping")
     finally:
         host.stop()
+        outreach.stop()
     return 0
 
 
