@@ -179,6 +179,12 @@ param alertWebhookReceivers array = []
 @description('Create the continuation-token key in Key Vault during provisioning when it is missing (a deployment script; docs/deploy.md, "The continuation-token key"). false: create it yourself; until then the app answers 503.')
 param createContinuationTokenKey bool = true
 
+@description('Where Communication Services keeps message data at rest (ACS data location).')
+param communicationDataLocation string = 'United States'
+
+@description('Outreach SMS sender: a number bought for the Communication Services resource (docs/deploy.md, Outreach), in E.164. Empty: SMS is off, email works.')
+param smsFromNumber string = ''
+
 @description('Failed invocations plus exceptions in 15 minutes that page on-call.')
 @minValue(1)
 param functionFailureThreshold int = 5
@@ -289,6 +295,20 @@ module continuationTokenKey 'modules/continuation-token-key.bicep' = if (createC
   }
 }
 
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: 'acs-${appName}-${resourceToken}'
+    emailServiceName: 'ecs-${appName}-${resourceToken}'
+    dataLocation: communicationDataLocation
+    tags: tags
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    smsFromNumber: smsFromNumber
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -313,6 +333,9 @@ module functionApp 'modules/function-app.bicep' = {
     continuationTokenKeySecretName: continuationTokenKeySecretName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
+    acsEndpoint: communication.outputs.endpoint
+    acsEmailSender: communication.outputs.emailSender
+    acsSmsFromNumber: smsFromNumber
     authTenantId: empty(authTenantId) ? tenant().tenantId : authTenantId
     apiAppId: apiAppId
     apiAudience: apiAudience
@@ -332,6 +355,16 @@ module functionApp 'modules/function-app.bicep' = {
     alertTeamsWebhookUrlSecretName: alertTeamsWebhookUrlSecretName
     alertSlackWebhookUrlSecretName: alertSlackWebhookUrlSecretName
     alertPagerDutyRoutingKeySecretName: alertPagerDutyRoutingKeySecretName
+  }
+}
+
+module outreachEvents 'modules/outreach-events.bicep' = {
+  name: 'outreach-events'
+  scope: rg
+  params: {
+    communicationName: communication.outputs.name
+    functionAppName: functionApp.outputs.name
+    tags: tags
   }
 }
 
