@@ -82,7 +82,9 @@ def _rfc1123(instant_text: str) -> str:
 
 def _failure(error: Exception, what: str) -> Exception:
     status = getattr(error, "status_code", None)
-    if isinstance(error, HttpResponseError) and status in _PERMANENT:
+    # An email operation that ended Failed surfaces as an error carrying the status poll's
+    # 200: ACS processed the message and refused it, as final as a 400.
+    if isinstance(error, HttpResponseError) and (status in _PERMANENT or status == 200):
         code = getattr(getattr(error, "error", None), "code", None) or status
         return SendRejected(f"{what}: {code}")
     return SendFailed(f"{what}: {status or type(error).__name__}")
