@@ -75,6 +75,14 @@ class QueueRunner:
 
     def start(self) -> None:
         for function in self._functions.values():
+            if "=" not in (self._settings.get(function.connection) or ""):
+                # Without a storage emulator there is nothing to poll: say so once.
+                logger.warning(
+                    "queue function %s not run: set %s to an Azurite connection string",
+                    function.name,
+                    function.connection,
+                )
+                continue
             thread = threading.Thread(
                 target=self._follow, args=(function,), name=f"queue-{function.name}", daemon=True
             )

@@ -113,6 +113,8 @@ class OutreachService:
         """
         policy = self._require_policy()
         legal_entity = staff.legal_entity
+        # A retry of a request that died after storing (the idempotency record names the same
+        # id) must not ask the policy again: the cap would count the message against itself.
         stored = self._storage.outreach.get(legal_entity, customer_id, message_id)
         if stored is not None:
             return stored

@@ -126,3 +126,23 @@ def test_queue_functions_are_polled_retried_and_poisoned(
         done.wait(0.05)
     assert [base64.b64decode(m.content) for m in poisoned] == [b"bad"]
     assert queue.get_queue_properties().approximate_message_count == 0
+
+
+def test_without_a_queue_connection_the_host_says_so_once_and_polls_nothing(
+    start_host: StartHost, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("NoQueueHere", raising=False)
+    app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+    @app.function_name(name="idle")
+    @app.queue_trigger(arg_name="msg", queue_name="idle", connection="NoQueueHere")
+    def idle(msg: func.QueueMessage) -> None:
+        raise AssertionError("never runs")
+
+    caplog.set_level("WARNING", logger="localhost")
+    before = threading.active_count()
+    start_host(app, run_timers=False)
+    assert threading.active_count() == before + 1  # the HTTP server's thread only
+    assert [r.getMessage() for r in caplog.records if "not run" in r.getMessage()] == [
+        "queue function idle not run: set NoQueueHere to an Azurite connection string"
+    ]
