@@ -113,7 +113,7 @@ azurite:  ## install Azurite (queues) for the outreach tests (needs npm)
 # The bad-input corpus is left out here to keep CI short: every hostile input it sends is
 # refused by the shared HTTP pipeline before storage is called, and it runs on SQLite in
 # `make test` (run it on Cosmos DB with: pytest tests/http/test_bad_input_corpus.py --store cosmos).
-test-cosmos: install cosmos-server  ## the HTTP-level tests with the app on Cosmos DB (local server)
+test-cosmos: install cosmos-server azurite  ## the HTTP-level tests with the app on Cosmos DB (local server)
 	$(BIN)/python -m pytest tests/http --store cosmos --deselect tests/http/test_bad_input_corpus.py
 
 cosmos-provision: install  ## create the database and containers named by the COSMOS_* settings
