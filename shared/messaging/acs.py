@@ -165,14 +165,16 @@ class AcsMessageSender:
             raise SendRejected(f"email operation {status}: {code}")
         return str(result.get("id") or request_id)
 
-    def send_sms(self, *, request_id: str, first_sent: str, to: str, body: str) -> str:
+    def send_sms(
+        self, *, request_id: str, first_sent: str, to: str, body: str, sender: str | None = None
+    ) -> str:
         from azure.communication.sms._generated.models import (
             SendMessageRequest,
             SmsRecipient,
             SmsSendOptions,
         )
 
-        sms_from = self._settings.sms_from
+        sms_from = sender or self._settings.sms_from
         if not sms_from:
             raise SettingsError("ACS_SMS_FROM", "set the purchased phone number (E.164)")
         # SmsClient.send draws a new repeatability id on every call, which would make a

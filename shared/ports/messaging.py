@@ -29,9 +29,12 @@ class MessageSender(Protocol):
         `request_id` (sent as Operation-Id) never sends twice."""
         ...
 
-    def send_sms(self, *, request_id: str, first_sent: str, to: str, body: str) -> str:
-        """Send one SMS; returns ACS's message id. The same `request_id` (the repeatability
-        request id, with `first_sent` as its first-sent time) never sends twice."""
+    def send_sms(
+        self, *, request_id: str, first_sent: str, to: str, body: str, sender: str | None = None
+    ) -> str:
+        """Send one SMS (from `sender`, default the configured number); returns ACS's message
+        id. The same `request_id` (the repeatability request id, with `first_sent` as its
+        first-sent time) never sends twice."""
         ...
 
 

@@ -382,11 +382,13 @@ class OutreachService:
         # The inbound message id makes the confirmation's repeatability id: Event Grid
         # delivers at least once, and a repeated event must not text the customer twice.
         request_id = str(data.get("messageId") or "")
+        # From the number the customer texted: carriers expect the STOP confirmation there.
         self._sender().send_sms(
             request_id=_confirmation_request_id(request_id),
             first_sent=instant_text(received_at),
             to=from_phone,
             body=reply,
+            sender=to_phone or None,
         )
         return "confirmed"
 

@@ -119,7 +119,7 @@ def test_stop_by_sms_is_confirmed_and_then_sending_is_refused(
     inbound = {
         "messageId": "Incoming_20260501100000_1",
         "from": CUSTOMER_PHONE,
-        "to": SMS_NUMBER,
+        "to": "+18005550199",  # another number of the resource: the reply comes from it
         "message": "Stop",
         "receivedTimestamp": "2026-05-01T10:00:00Z",
     }
@@ -127,7 +127,7 @@ def test_stop_by_sms_is_confirmed_and_then_sending_is_refused(
     # Event Grid delivers at least once: the same event again texts nobody twice.
     assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
     [confirmation] = outreach.acs.texts()
-    assert confirmation.to == CUSTOMER_PHONE and confirmation.sender == SMS_NUMBER
+    assert confirmation.to == CUSTOMER_PHONE and confirmation.sender == "+18005550199"
     assert "unsubscribed" in confirmation.body
 
     reply = send(alice, "k-1", channel="sms", text="New arrivals!")
