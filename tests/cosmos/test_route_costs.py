@@ -19,6 +19,7 @@ from functions.http_support import ENDPOINTS
 from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
+from tests.support.outreach_policy import PolicyForTests, install
 from tests.support.world import World, add_to_book, pos_path
 
 TIMELINE = activities_path("S1", "UC001")
@@ -158,6 +159,21 @@ def test_every_pos_route_reads_the_published_version_once(
     add_to_book(world, "alice", ["UC003"], "S1")  # an associate edits customers of a book
     in_book = pos_path("S1", "customers/UC003")
     card_etag = alice.get(in_book).etag
+    # Sending needs a send policy; without a queue configured the message stays in the outbox
+    # (202 all the same), which is what this test measures: the request, not the delivery.
+    policy = PolicyForTests()
+    policy.opt_in("USRT", "UC003", "email")
+    install(policy)
+    messages = pos_path("S1", "customers/UC003/messages")
+    sent: list[str] = []
+
+    def send_message() -> Any:
+        reply = alice.post(
+            messages, json={"channel": "email", "text": "Hi"}, headers={"Idempotency-Key": "k1"}
+        )
+        sent.append(reply.json["messageId"])
+        return reply
+
     routes: dict[str, Callable[[], Any]] = {
         "pos_list_activity_types": lambda: alice.get(pos_path("S1", "activity-types")),
         "pos_activity_timeline": lambda: alice.get(TIMELINE),
@@ -194,6 +210,8 @@ def test_every_pos_route_reads_the_published_version_once(
         ),
         "pos_note_history": lambda: alice.get(f"{one_note}/history"),
         "pos_delete_note": lambda: alice.delete(one_note, headers={"If-Match": "r2"}),
+        "pos_send_message": send_message,
+        "pos_get_message": lambda: alice.get(f"{messages}/{sent[0]}"),
     }
     # A POS route added later must be listed here too.
     assert set(routes) == {spec.name for spec in ENDPOINTS if "storeId" in spec.route}
