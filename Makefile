@@ -88,8 +88,27 @@ cosmos-server:  ## install the local Cosmos DB test server (needs npm)
 		echo "npm not found: Cosmos DB tests will be skipped (install Node 20 and npm)"; \
 	fi
 
-test: cosmos-server web-deps
-bench: cosmos-server
+test: cosmos-server web-deps azurite
+bench: cosmos-server azurite
+run: azurite
+
+# Azurite's queue service (npm, pinned in tests/azurite/package-lock.json): the outreach
+# delivery queue for tests and `make run`, started on loopback by them. Without npm the tests
+# that need it are skipped, and say why; `make run` then leaves outreach delivery off.
+AZURITE_DIR := tests/azurite
+AZURITE_STAMP := $(AZURITE_DIR)/node_modules/.installed
+
+$(AZURITE_STAMP): $(AZURITE_DIR)/package.json $(AZURITE_DIR)/package-lock.json
+	cd $(AZURITE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: azurite
+azurite:  ## install Azurite (queues) for the outreach tests (needs npm)
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(AZURITE_STAMP); \
+	else \
+		echo "npm not found: outreach queue tests will be skipped (install Node 20 and npm)"; \
+	fi
 
 # The reference POS page (web/) runs from its files as they are; npm (locked) brings MSAL.js for
 # the Azure build (`npm run build` writes web/dist) and axe-core for the browser tests. Without
@@ -116,7 +135,7 @@ web-build: web-deps  ## the page as deployed: web/dist with MSAL.js and config.j
 # The bad-input corpus is left out here to keep CI short: every hostile input it sends is
 # refused by the shared HTTP pipeline before storage is called, and it runs on SQLite in
 # `make test` (run it on Cosmos DB with: pytest tests/http/test_bad_input_corpus.py --store cosmos).
-test-cosmos: install cosmos-server  ## the HTTP-level tests with the app on Cosmos DB (local server)
+test-cosmos: install cosmos-server azurite  ## the HTTP-level tests with the app on Cosmos DB (local server)
 	$(BIN)/python -m pytest tests/http --store cosmos --deselect tests/http/test_bad_input_corpus.py
 
 cosmos-provision: install  ## create the database and containers named by the COSMOS_* settings

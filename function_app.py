@@ -17,6 +17,7 @@ from functions import (
     followups,
     notes,
     operations,
+    outreach,
     privacy,
     secret_expiry,
     unsubscribe,
@@ -47,5 +48,6 @@ for blueprint in (
     unsubscribe.bp,
     followups.bp,
     admin_followups.bp,
+    outreach.bp,
 ):
     app.register_functions(blueprint)

@@ -52,6 +52,13 @@ class ActivityResource(DomainModel):
     staff_name: str
     store_id: str = Field(description="the store it was recorded in")
     recorded_at: str
+    channel: str | None = Field(
+        default=None, description="messages only: the channel it was sent on (email, sms)"
+    )
+    delivery_status: str | None = Field(
+        default=None,
+        description="messages only: accepted, queued, sent, delivered or failed",
+    )
 
     @classmethod
     def of(cls, activity: Activity) -> ActivityResource:

@@ -128,6 +128,7 @@ class ErasureCountsResource(DomainModel):
     notes: int = Field(description="notes deleted")
     note_revisions: int = Field(description="earlier note texts deleted")
     followups: int = Field(default=0, description="follow-ups deleted (any associate's)")
+    messages: int = Field(default=0, description="messages sent to the customer deleted")
 
 
 class ErasureResource(DomainModel):
@@ -151,6 +152,7 @@ class ErasureResource(DomainModel):
                 notes=counts.notes,
                 note_revisions=counts.note_revisions,
                 followups=counts.followups,
+                messages=counts.messages,
             ),
         )
 

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.adapters.identity.entra import accepted_audiences, accepted_issuers
 from shared.adapters.identity.local_signing import JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER
@@ -40,6 +41,7 @@ from shared.services.insights_configuration import InsightsAdministration, defau
 from shared.services.insights_measures import InsightsMeasureSource
 from shared.services.note_readers import NoteReaders
 from shared.services.notes import NoteService
+from shared.services.outreach import DELIVERY_QUEUE, OutreachService
 from shared.services.outreach_policy import OutreachPolicy
 from shared.services.privacy import PrivacyService
 from shared.services.published_view import PublishedCache
@@ -75,6 +77,7 @@ class Services:
     outreach_policy: OutreachPolicy | None
     followups: FollowupService
     followup_generation: FollowupGeneration
+    outreach: OutreachService
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -148,6 +151,57 @@ def build_card_measures(
     )
 
 
+def build_outreach(
+    settings: Settings,
+    storage: Storage,
+    clock: Clock,
+    contexts: ClientelingContexts,
+    published: PublishedCache,
+    secrets: SecretResolver,
+    policy: Any,
+) -> OutreachService:
+    """Sending messages; ACS, the queue and the alert channels are made on first use, so a
+    deployment without outreach settings starts (and answers 503 only where it must)."""
+    from shared.alerts.config import channels_from_settings
+    from shared.alerts.delivery import JsonPoster
+    from shared.alerts.dispatcher import AlertDispatcher
+    from shared.app_credential import app_credential
+    from shared.messaging.acs import AcsMessageSender, AcsSettings
+    from shared.messaging.storage_queue import StorageDeliveryQueue
+
+    made: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def once(name: str, make: Any) -> Any:
+        with lock:
+            if name not in made:
+                made[name] = make()
+            return made[name]
+
+    def sender() -> Any:
+        return once(
+            "sender",
+            lambda: AcsMessageSender(AcsSettings.from_settings(settings.raw), app_credential()),
+        )
+
+    def queue() -> Any:
+        return once(
+            "queue", lambda: StorageDeliveryQueue(settings.raw, DELIVERY_QUEUE, app_credential)
+        )
+
+    def alerts() -> Any:
+        poster = JsonPoster(tls_verify=settings.get("OUTBOUND_TLS_CA_BUNDLE") or True)
+        return once(
+            "alerts",
+            lambda: AlertDispatcher(channels_from_settings(settings.raw, secrets, poster)),
+        )
+
+    events = policy if hasattr(policy, "inbound_sms") else None
+    return OutreachService(
+        storage, clock, contexts, published, policy, events, sender, queue, alerts
+    )
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     storage = build_storage(settings)
@@ -167,6 +221,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         scope_check=customers.require_in_store_scope,
     )
     customers.show_consent(consent.summary)
+    outreach_policy = OutreachPolicy(storage, published, consent)
     activities = ActivityService(storage, published, clock, continuation)
     followups = FollowupService(storage, contexts, continuation, clock, activities, published)
     return Services(
@@ -192,9 +247,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         privacy=PrivacyService(storage, clock, followups),
         card_measures=card_measures,
         consent=consent,
-        outreach_policy=OutreachPolicy(storage, published, consent),
+        outreach_policy=outreach_policy,
         followups=followups,
         followup_generation=FollowupGeneration(storage, published, card_measures, clock),
+        outreach=build_outreach(
+            settings, storage, clock, contexts, published, secrets, outreach_policy
+        ),
     )
 
 

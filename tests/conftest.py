@@ -14,8 +14,9 @@ from tests.fakes.tls import TlsFiles, make_tls_files
 from tests.support.api_client import ApiClient
 from tests.support.world import World
 
-# --store and the Cosmos DB fixtures (store_settings, cosmos_target, cosmos_database).
-pytest_plugins = ["tests.cosmos.fixtures"]
+# --store and the Cosmos DB fixtures (store_settings, cosmos_target, cosmos_database); Azurite
+# and the ACS stand-in for outreach (azurite, outreach).
+pytest_plugins = ["tests.cosmos.fixtures", "tests.support.outreach_fixtures"]
 
 
 @pytest.fixture(scope="session")

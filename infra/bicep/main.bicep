@@ -188,6 +188,12 @@ param alertWebhookReceivers array = []
 @description('Create the continuation-token key in Key Vault during provisioning when it is missing (a deployment script; docs/deploy.md, "The continuation-token key"). false: create it yourself; until then the app answers 503.')
 param createContinuationTokenKey bool = true
 
+@description('Where Communication Services keeps message data at rest (ACS data location).')
+param communicationDataLocation string = 'United States'
+
+@description('Outreach SMS sender: a number bought for the Communication Services resource (docs/deploy.md, Outreach), in E.164. Empty: SMS is off, email works.')
+param smsFromNumber string = ''
+
 @description('Failed invocations plus exceptions in 15 minutes that page on-call.')
 @minValue(1)
 param functionFailureThreshold int = 5
@@ -326,6 +332,20 @@ module unsubscribeLinkKey 'modules/continuation-token-key.bicep' = if (createCon
   }
 }
 
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: 'acs-${appName}-${resourceToken}'
+    emailServiceName: 'ecs-${appName}-${resourceToken}'
+    dataLocation: communicationDataLocation
+    tags: tags
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    smsFromNumber: smsFromNumber
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -352,6 +372,9 @@ module functionApp 'modules/function-app.bicep' = {
     unsubscribeLinkKeySecretName: unsubscribeLinkKeySecretName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
+    acsEndpoint: communication.outputs.endpoint
+    acsEmailSender: communication.outputs.emailSender
+    acsSmsFromNumber: smsFromNumber
     authTenantId: empty(authTenantId) ? tenant().tenantId : authTenantId
     apiAppId: apiAppId
     apiAudience: apiAudience
@@ -374,6 +397,16 @@ module functionApp 'modules/function-app.bicep' = {
     alertTeamsWebhookUrlSecretName: alertTeamsWebhookUrlSecretName
     alertSlackWebhookUrlSecretName: alertSlackWebhookUrlSecretName
     alertPagerDutyRoutingKeySecretName: alertPagerDutyRoutingKeySecretName
+  }
+}
+
+module outreachEvents 'modules/outreach-events.bicep' = {
+  name: 'outreach-events'
+  scope: rg
+  params: {
+    communicationName: communication.outputs.name
+    functionAppName: functionApp.outputs.name
+    tags: tags
   }
 }
 

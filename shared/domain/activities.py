@@ -68,6 +68,10 @@ class Activity:
     staff_name: str
     store_id: str
     recorded_at: str
+    # Messages sent to the customer are activities too: their channel ("email", "sms") and
+    # delivery status (shared/domain/outreach_messages.py). None on everything else.
+    channel: str | None = None
+    delivery_status: str | None = None
 
 
 def _text_problem(

@@ -158,6 +158,54 @@ class SettingUnavailable(ClientelingError):
         self.reason = reason
 
 
+class OutreachNotConfigured(ClientelingError):
+    """Sending messages needs the consent and templates side (and ACS settings) wired in."""
+
+    slug = "configuration-missing"
+    title = "Configuration missing"
+    status = 503
+
+
+class OutreachRefused(ClientelingError):
+    """A message the send policy refuses; each subclass is one rule (docs/outreach.md)."""
+
+    status = 409
+
+
+class ConsentMissing(OutreachRefused):
+    slug = "consent-missing"
+    title = "The customer has not opted in on this channel"
+
+
+class ContactMissing(OutreachRefused):
+    slug = "contact-missing"
+    title = "The customer has no address on this channel"
+
+
+class QuietHours(OutreachRefused):
+    slug = "quiet-hours"
+    title = "Quiet hours in the store's time zone"
+
+
+class FrequencyCap(OutreachRefused):
+    slug = "frequency-cap"
+    title = "The customer has had as many messages as allowed this week"
+
+
+class OutreachDisabled(OutreachRefused):
+    slug = "outreach-disabled"
+    title = "Outreach is switched off for this legal entity"
+
+
+def refusal_error(problem_type: str, detail: str) -> OutreachRefused:
+    """The error of a send policy's refusal, by its problem type; an unknown type (a policy
+    newer than this code) still refuses, as the most cautious one: consent-missing."""
+    for cls in OutreachRefused.__subclasses__():
+        if cls.slug == problem_type:
+            return cls(detail)
+    return ConsentMissing(detail)
+
+
 def all_error_types() -> list[type[ClientelingError]]:
     """Every error class, for the documentation of problem types."""
     found: list[type[ClientelingError]] = []

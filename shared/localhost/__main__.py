@@ -17,7 +17,7 @@ from shared.localhost.app_settings import (
     read_local_settings,
 )
 from shared.localhost.cors import CorsSettingsError, read_cors_policy
-from shared.localhost.host_config import read_route_prefix
+from shared.localhost.host_config import read_queue_options, read_route_prefix
 from shared.localhost.ncrontab import ScheduleError
 from shared.localhost.routing import RouteTemplateError
 from shared.localhost.server import LocalHost
@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             route_prefix=read_route_prefix(arguments.host_json),
             run_timers=not arguments.no_timers,
             cors=read_cors_policy(arguments.settings),
+            queue_options=read_queue_options(arguments.host_json),
         )
     except (UnresolvedSettingError, ScheduleError, RouteTemplateError, CorsSettingsError) as error:
         print(f"cannot start: {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -161,10 +162,11 @@ class LocalRun:
         settings_file: Path = SETTINGS_FILE,
         web_root: Path = WEB_ROOT,
         run_timers: bool = True,
+        run_queues: bool = False,
     ) -> None:
         from shared.localhost import LocalHost, load_app
         from shared.localhost.cors import read_cors_policy
-        from shared.localhost.host_config import read_route_prefix
+        from shared.localhost.host_config import read_queue_options, read_route_prefix
         from shared.localhost.page_site import PageSite
 
         self.tokens = demo_tokens()
@@ -176,6 +178,8 @@ class LocalRun:
             route_prefix=read_route_prefix(),
             run_timers=run_timers,
             cors=self._configured,
+            queue_options=read_queue_options(),
+            run_queues=run_queues,
         ).start()
         api_base = f"{self.host.url}/{self.host.route_prefix}".rstrip("/")
         self.page = PageSite(web_root, api_base, demo_staff=lambda: staff, port=page_port)
@@ -226,6 +230,9 @@ def example_calls(base: str) -> list[str]:
         f'curl {auth.format("ANA")} "{book}/customers?refine=favoriteCategory:Shoes"',
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
         f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
+        f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: $(uuidgen)"'
+        f""" -d '{{"channel": "email", "text": "Hello {{customer.firstName}}!"}}'"""
+        f" {base}/api/stores/SEA01/customers/C00003/messages",
         f"curl {base}/api/openapi.json",
     ]
 
@@ -249,7 +256,14 @@ def print_welcome(tokens: dict[str, str], base: str, page_url: str | None = None
     print("\nTry:")
     for line in example_calls(base):
         print("  " + line)
+    outbox = Path(os.environ["LOCAL_STATE_DIR"]) / "outbox.jsonl"
+    print(f"\nMessages sent through the local ACS stand-in are appended to {outbox}")
     print()
+
+
+def _interrupt(*_: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one would break the stop
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -257,10 +271,23 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # The local host logs one line per request; the app's own line would repeat it.
     logging.getLogger("clienteling.http").setLevel(logging.WARNING)
+    # The Azure SDKs log every request's headers at INFO; the queue is polled all the time.
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
+    # A plain kill (SIGTERM) stops like Ctrl-C, so Azurite and the stand-in stop with us.
+    signal.signal(signal.SIGTERM, _interrupt)
     apply_local_settings()
     summary = load_demo_data()
     print(f"Demo data: {summary}")
-    run = LocalRun(api_port=PORT, page_port=PAGE_PORT)
+    from shared.composition import reset_services
+    from shared.localhost.demo_outreach import LocalOutreach
+    from shared.settings import reset_settings
+
+    outreach = LocalOutreach(Path(os.environ["LOCAL_STATE_DIR"]))
+    delivering = outreach.start()
+    reset_settings()  # the outreach settings just set
+    reset_services()
+    outreach.install_policy()
+    run = LocalRun(api_port=PORT, page_port=PAGE_PORT, run_queues=delivering)
     print_welcome(run.tokens, run.host.url.rstrip("/"), run.page_url)
     try:
         threading.Event().wait()
@@ -268,6 +295,7 @@ def main() -> int:
         print("stopping")
     finally:
         run.stop()
+        outreach.stop()
     return 0
 
 

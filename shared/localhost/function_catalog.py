@@ -1,8 +1,10 @@
 """The functions an app registers, sorted into what the local host can serve.
 
 HTTP functions become routes, timer functions become schedules (with `%NAME%` resolved from the
-settings). Functions with other triggers, or with bindings beyond their trigger and `$return`,
-need the real host's extensions; they are listed as skipped so the host can say so.
+settings), queue functions are polled from Azurite (shared/localhost/queues.py) and Event Grid
+functions answer at `/runtime/webhooks/eventgrid?functionName=...` as under Core Tools.
+Functions with other triggers, or with bindings beyond their trigger and `$return`, need the
+real host's extensions; they are listed as skipped so the host can say so.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import azure.functions as func
+from azure.functions.decorators.eventgrid import EventGridTrigger
 from azure.functions.decorators.http import HttpTrigger
+from azure.functions.decorators.queue import QueueTrigger
 from azure.functions.decorators.timer import TimerTrigger
 
 from shared.localhost.app_settings import resolve_setting_references
@@ -41,6 +45,22 @@ class TimerFunction:
 
 
 @dataclass(frozen=True)
+class QueueFunction:
+    name: str
+    queue_name: str  # after %NAME% resolution
+    connection: str  # the app setting (prefix) naming the storage account
+    trigger_arg: str
+    user_function: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class EventGridFunction:
+    name: str
+    trigger_arg: str
+    user_function: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class SkippedFunction:
     name: str
     reason: str
@@ -51,6 +71,8 @@ class FunctionCatalog:
     http: tuple[HttpFunction, ...]
     timers: tuple[TimerFunction, ...]
     skipped: tuple[SkippedFunction, ...]
+    queues: tuple[QueueFunction, ...] = ()
+    event_grid: tuple[EventGridFunction, ...] = ()
 
 
 def catalog_functions(app: func.FunctionRegister, settings: Mapping[str, str]) -> FunctionCatalog:
@@ -58,6 +80,8 @@ def catalog_functions(app: func.FunctionRegister, settings: Mapping[str, str]) -
     http: list[HttpFunction] = []
     timers: list[TimerFunction] = []
     skipped: list[SkippedFunction] = []
+    queues: list[QueueFunction] = []
+    event_grid: list[EventGridFunction] = []
     for function in indexed_functions(app):
         name = str(function.get_function_name())
         trigger = function.get_trigger()
@@ -68,10 +92,27 @@ def catalog_functions(app: func.FunctionRegister, settings: Mapping[str, str]) -
             http.append(_http_function(name, trigger, function))
         elif isinstance(trigger, TimerTrigger):
             timers.append(_timer_function(name, trigger, function, settings))
+        elif isinstance(trigger, QueueTrigger):
+            queue_name = resolve_setting_references(
+                trigger.queue_name, settings, where=f"queue function {name} queueName"
+            )
+            queues.append(
+                QueueFunction(
+                    name,
+                    queue_name,
+                    trigger.connection or "AzureWebJobsStorage",
+                    trigger.name,
+                    function.get_user_function(),
+                )
+            )
+        elif isinstance(trigger, EventGridTrigger):
+            event_grid.append(EventGridFunction(name, trigger.name, function.get_user_function()))
         else:
             kind = trigger.get_binding_name() if trigger else "none"
             skipped.append(SkippedFunction(name, f"trigger {kind} is not run locally"))
-    return FunctionCatalog(tuple(http), tuple(timers), tuple(skipped))
+    return FunctionCatalog(
+        tuple(http), tuple(timers), tuple(skipped), tuple(queues), tuple(event_grid)
+    )
 
 
 def indexed_functions(app: func.FunctionRegister) -> list[func.Function]:

@@ -1,7 +1,9 @@
 """A local Functions host on the standard library's threading HTTP server.
 
-`LocalHost` serves an app's HTTP functions under the route prefix, runs its timers, and answers
-`POST /admin/functions/{name}` by running that timer now (202), as Core Tools does. Requests and
+`LocalHost` serves an app's HTTP functions under the route prefix, runs its timers, polls the
+queues of its queue functions (Azurite), answers `POST /admin/functions/{name}` by running that
+timer now (202) and `POST /runtime/webhooks/eventgrid?functionName=...` by running that Event
+Grid function, as Core Tools does. Requests and
 responses go through azure.functions types exactly as in Azure, so the functions run unchanged.
 """
 
@@ -26,7 +28,9 @@ import azure.functions as func
 
 from shared.domain.query_values import whole_number_problem
 from shared.localhost.cors import CorsPolicy, is_preflight, lower_headers
+from shared.localhost.event_grid import WEBHOOK_PATH, serve_event_grid
 from shared.localhost.function_catalog import FunctionCatalog, HttpFunction, catalog_functions
+from shared.localhost.host_config import QueueOptions
 from shared.localhost.http_conversion import WireResponse, build_request, encode_response
 from shared.localhost.invocation import invoke
 from shared.localhost.problems import (
@@ -36,6 +40,7 @@ from shared.localhost.problems import (
     problem,
     refusal,
 )
+from shared.localhost.queues import QueueRunner
 from shared.localhost.routing import (
     Route,
     RouteTable,
@@ -71,6 +76,8 @@ class LocalHost:
         settings: Mapping[str, str] | None = None,
         run_timers: bool = True,
         cors: CorsPolicy | None = None,
+        queue_options: QueueOptions | None = None,
+        run_queues: bool = True,
     ) -> None:
         # Explicit settings win; the environment (where local.settings.json Values land) fills in.
         view: Mapping[str, str] = (
@@ -82,6 +89,8 @@ class LocalHost:
             _route_for(function, self.route_prefix) for function in self.catalog.http
         )
         self._timers = TimerRunner(self.catalog.timers)
+        self.queues = QueueRunner(self.catalog.queues, view, queue_options or QueueOptions())
+        self._run_queues = run_queues and bool(self.catalog.queues)
         self._address = (host, port)
         self._run_timers = run_timers
         self._server: _Server | None = None
@@ -116,6 +125,8 @@ class LocalHost:
         self._log_functions()
         if self._run_timers:
             self._timers.start()
+        if self._run_queues:
+            self.queues.start()
         return self
 
     def stop(self) -> None:
@@ -130,6 +141,7 @@ class LocalHost:
             self._thread.join(timeout=5)
             self._thread = None
         self._timers.stop()
+        self.queues.stop()
 
     def __enter__(self) -> LocalHost:
         return self.start()
@@ -175,6 +187,11 @@ class LocalHost:
         path = target.partition("?")[0].partition("#")[0]
         if method == "POST" and path.lower().startswith(_ADMIN_PREFIX):
             return self._run_timer_now(unquote(path[len(_ADMIN_PREFIX) :]))
+        if method == "POST" and path.lower() == WEBHOOK_PATH:
+            headers = {name.lower(): value for name, value in header_pairs}
+            return serve_event_grid(
+                self.catalog.event_grid, target.partition("?")[2], headers, body
+            )
         resolution = self._routes.resolve(method, path)
         function = resolution.target
         if function is None:
@@ -210,6 +227,12 @@ class LocalHost:
                 timer.name,
                 timer.schedule_expression,
                 ", runs on startup" if timer.run_on_startup else "",
+            )
+        for queue in self.catalog.queues:
+            logger.info("  %s: queue %r (%s)", queue.name, queue.queue_name, queue.connection)
+        for function in self.catalog.event_grid:
+            logger.info(
+                "  %s: %s%s?functionName=%s", function.name, self.url, WEBHOOK_PATH, function.name
             )
         for skipped in self.catalog.skipped:
             logger.warning("  %s: not served locally (%s)", skipped.name, skipped.reason)

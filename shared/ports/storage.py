@@ -13,6 +13,7 @@ from shared.ports.distribution import DistributionState
 from shared.ports.documents import HeadquartersDocuments, PublishedDocuments
 from shared.ports.followups import FollowupRecords
 from shared.ports.idempotency import IdempotencyStore
+from shared.ports.outreach_messages import OutreachRecords
 
 
 class Storage(Protocol):
@@ -27,6 +28,7 @@ class Storage(Protocol):
     client_books: ClientBookRecords
     consent: ConsentRecords
     followups: FollowupRecords
+    outreach: OutreachRecords
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (health check)."""

@@ -69,6 +69,7 @@ class ErasureCounts:
     notes: int
     note_revisions: int
     followups: int = 0  # erasures recorded before follow-ups existed read as 0
+    messages: int = 0  # messages sent to the customer (their texts); logs before it lack it
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class PrivacyService:
             followups=(
                 self._followups.customer_erased(legal_entity, customer_id) if self._followups else 0
             ),
+            messages=self._until_none(lambda: self._storage.outreach.erase(key, ERASE_SLICE)),
         )
         erasure = Erasure(customer_id, erased_at, admin_object_id, counts)
         self._record(legal_entity, erasure)
@@ -242,6 +244,7 @@ def _erasure_json(erasure: Erasure) -> dict[str, Any]:
             "notes": counts.notes,
             "noteRevisions": counts.note_revisions,
             "followups": counts.followups,
+            "messages": counts.messages,
         },
     }
 
@@ -258,5 +261,6 @@ def _erasure(customer_id: str, body: dict[str, Any]) -> Erasure:
             counts["notes"],
             counts["noteRevisions"],
             counts.get("followups", 0),
+            counts.get("messages", 0),
         ),
     )

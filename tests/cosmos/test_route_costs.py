@@ -21,6 +21,7 @@ from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
 from tests.support.followups import followup_path, generate, put_rules
+from tests.support.outreach_policy import PolicyForTests, install
 from tests.support.world import World, add_to_book, pos_path
 
 TIMELINE = activities_path("S1", "UC001")
@@ -173,6 +174,21 @@ def test_every_pos_route_reads_the_published_version_once(
     generate(world)
     work = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
     done, later, gone = work[:3]
+    # Sending needs a send policy; without a queue configured the message stays in the outbox
+    # (202 all the same), which is what this test measures: the request, not the delivery.
+    policy = PolicyForTests()
+    policy.opt_in("USRT", "UC003", "email")
+    install(policy)
+    messages = pos_path("S1", "customers/UC003/messages")
+    sent: list[str] = []
+
+    def send_message() -> Any:
+        reply = alice.post(
+            messages, json={"channel": "email", "text": "Hi"}, headers={"Idempotency-Key": "k1"}
+        )
+        sent.append(reply.json["messageId"])
+        return reply
+
     routes: dict[str, Callable[[], Any]] = {
         "pos_list_activity_types": lambda: alice.get(pos_path("S1", "activity-types")),
         "pos_activity_timeline": lambda: alice.get(TIMELINE),
@@ -237,6 +253,8 @@ def test_every_pos_route_reads_the_published_version_once(
             headers={"If-Match": gone["etag"]},
         ),
         "store_followups": lambda: bob.get(pos_path("S1", "store-followups")),
+        "pos_send_message": send_message,
+        "pos_get_message": lambda: alice.get(f"{messages}/{sent[0]}"),
     }
     # A POS route added later must be listed here too.
     assert set(routes) == {spec.name for spec in ENDPOINTS if "storeId" in spec.route}

@@ -159,6 +159,7 @@ def test_after_an_erasure_no_route_shows_personal_data(
         "notes": 2,
         "noteRevisions": 3,
         "followups": 0,
+        "messages": 0,
     }
     details = world.ok(world.as_staff("alice").get(pos_path("S1", "customers/UC003")))
     assert details["card"]["name"] == "Erased customer"
@@ -199,6 +200,7 @@ def test_erasing_twice_finds_nothing_left_and_logs_both(
         "notes": 0,
         "noteRevisions": 0,
         "followups": 0,
+        "messages": 0,
     }
     assert world.ok(world.admin.get(ERASURES))["erasures"] == [first, second]
     assert world.ok(world.admin.get(EXPORT))["customer"]["name"] == "Erased customer"

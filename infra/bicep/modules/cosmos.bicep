@@ -316,6 +316,23 @@ var containers = [
     defaultTtl: null
   }
   {
+    name: 'outreach'
+    partitionKey: '/customerKey'
+    compositeIndexes: []
+    excludedPaths: [
+      {
+        path: '/"_etag"/?'
+      }
+      {
+        path: '/body/*'
+      }
+      {
+        path: '/activity/*'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
     name: 'operations'
     partitionKey: '/kind'
     compositeIndexes: []

@@ -35,6 +35,15 @@ param applicationInsightsName string
 @description('Key Vault the app settings reference.')
 param keyVaultName string
 
+@description('Communication Services endpoint (https://<name>.communication.azure.com).')
+param acsEndpoint string
+
+@description('Email sender address of the linked domain.')
+param acsEmailSender string
+
+@description('SMS number in E.164; empty: SMS is off.')
+param acsSmsFromNumber string = ''
+
 @description('Cosmos DB account endpoint (https://<account>.documents.azure.com:443/).')
 param cosmosEndpoint string
 
@@ -219,6 +228,14 @@ var coreSettings = [
   { name: 'KEY_VAULT_DNS_SUFFIX', value: substring(environment().suffixes.keyvaultDns, 1) }
 ]
 
+// Outreach through Azure Communication Services with the app's managed identity (no key).
+var outreachSettings = concat([
+  { name: 'ACS_ENDPOINT', value: acsEndpoint }
+  { name: 'ACS_EMAIL_SENDER', value: acsEmailSender }
+], empty(acsSmsFromNumber) ? [] : [
+  { name: 'ACS_SMS_FROM', value: acsSmsFromNumber }
+])
+
 // Alert channels, each present only when its Key Vault secret is named.
 var alertWebhookSetting = empty(alertWebhookUrlSecretName) ? [] : [
   { name: 'ALERT_WEBHOOK_URL', value: alertWebhookUrlReference }
@@ -235,7 +252,7 @@ var alertPagerDutySetting = empty(alertPagerDutyRoutingKeySecretName) ? [] : [
 
 // A name/value list rather than an object built with a loop: Bicep variables that loop cannot use
 // runtime values such as the Application Insights connection string.
-var appSettings = concat(hostSettings, coreSettings, alertWebhookSetting, alertTeamsSetting, alertSlackSetting, alertPagerDutySetting)
+var appSettings = concat(hostSettings, coreSettings, outreachSettings, alertWebhookSetting, alertTeamsSetting, alertSlackSetting, alertPagerDutySetting)
 
 var alwaysReady = alwaysReadyHttpInstances > 0 ? [
   {

@@ -161,6 +161,15 @@ LAYOUT = DatabaseLayout(
             purpose="follow-ups, one logical partition per book owner, and generation runs",
         ),
         ContainerSpec(
+            name="outreach",
+            partition_key="/customerKey",
+            # Only equality and range filters (cap: storeId + acceptedAt in one partition;
+            # relay: status; delivery reports: providerId); no ORDER BY needs a composite.
+            # Message texts and the activity copy are read whole, never filtered on.
+            excluded_paths=('/"_etag"/?', "/body/*", "/activity/*"),
+            purpose="messages to customers with their outbox state, one partition per customer",
+        ),
+        ContainerSpec(
             name="operations",
             partition_key="/kind",
             purpose="small operational state: secret-expiry alert state",

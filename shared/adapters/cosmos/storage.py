@@ -26,6 +26,7 @@ from shared.adapters.cosmos.documents import (
 from shared.adapters.cosmos.followups import CosmosFollowupRecords
 from shared.adapters.cosmos.idempotency import CosmosIdempotencyStore
 from shared.adapters.cosmos.notes import CosmosNoteRecords
+from shared.adapters.cosmos.outreach import CosmosOutreachRecords
 from shared.settings import Settings
 
 
@@ -57,6 +58,8 @@ class CosmosStorage:
         self.consent = CosmosConsentRecords(database.container("consent"))
         # An owner's follow-ups share one partition: the worklist is one query.
         self.followups = CosmosFollowupRecords(database.container("followups"))
+        # Messages and their outbox entries; each message's activity goes to `activities`.
+        self.outreach = CosmosOutreachRecords(database.container("outreach"), activities)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CosmosStorage:

@@ -19,6 +19,7 @@ from shared.adapters.sqlite.documents import (
 from shared.adapters.sqlite.followups import SqliteFollowupRecords
 from shared.adapters.sqlite.idempotency import SqliteIdempotencyStore
 from shared.adapters.sqlite.notes import SqliteNoteRecords
+from shared.adapters.sqlite.outreach import SqliteOutreachRecords
 
 
 class SqliteStorage:
@@ -34,6 +35,7 @@ class SqliteStorage:
         self.idempotency = SqliteIdempotencyStore(self.db)
         self.consent = SqliteConsentRecords(self.db)
         self.followups = SqliteFollowupRecords(self.db)
+        self.outreach = SqliteOutreachRecords(self.db)
         self._checkpointer = BackgroundCheckpointer(self.db.path)
         self._checkpointer.start()
         self.client_books = SqliteClientBookRecords(self.db, on_write=self._checkpointer.nudge)

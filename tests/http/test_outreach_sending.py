@@ -1,0 +1,331 @@
+"""Sending messages to customers: the POS route, the delivery queue function and ACS's events,
+against the ACS stand-in (HTTPS, real SDKs) and Azurite, with a test send policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from shared.composition import reset_services
+from shared.messaging.storage_queue import StorageDeliveryQueue
+from tests.support.api_client import ApiClient
+from tests.support.outreach_fixtures import INBOUND, REPORTS, SMS_NUMBER, Outreach, event
+from tests.support.world import World, add_to_book, pos_path, use_clock
+
+CUSTOMER = "UC003"  # in address book AB1 (stores S1 and S2)
+CUSTOMER_EMAIL = "customer3@example.com"
+CUSTOMER_PHONE = "+12065550003"
+MESSAGES = pos_path("S1", f"customers/{CUSTOMER}/messages")
+EMAIL_REPORT = "Microsoft.Communication.EmailDeliveryReportReceived"
+SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived"
+SMS_RECEIVED = "Microsoft.Communication.SMSReceived"
+
+
+def send(
+    client: ApiClient, key: str, path: str = MESSAGES, **body: Any
+) -> Any:  # the reply, whatever its status
+    payload = {"channel": "email", "text": "Your order is ready, {customer.firstName}.", **body}
+    return client.post(path, json=payload, headers={"Idempotency-Key": key})
+
+
+def timeline(world: World, staff: str = "alice") -> list[dict[str, Any]]:
+    reply = world.as_staff(staff).get(pos_path("S1", f"customers/{CUSTOMER}/activities"))
+    assert reply.status == 200, reply
+    return reply.json["activities"]
+
+
+@pytest.fixture
+def alice(world: World, outreach: Outreach) -> ApiClient:
+    """Alice has the customer in her book; the customer opted in to email and SMS."""
+    add_to_book(world, "alice", [CUSTOMER], "S1")
+    outreach.policy.opt_in("USRT", CUSTOMER, "email")
+    outreach.policy.opt_in("USRT", CUSTOMER, "sms")
+    return world.as_staff("alice")
+
+
+def test_an_email_is_accepted_queued_sent_once_and_shown_on_the_timeline(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    reply = send(alice, "k-1")
+    assert reply.status == 202, reply
+    accepted = reply.json
+    assert accepted["status"] == "queued" and accepted["channel"] == "email"
+    assert outreach.queued() == 1
+    assert outreach.acs.sent == []  # nothing goes out from the request itself
+
+    assert outreach.deliver_all() == [True]
+
+    [email] = outreach.acs.emails()
+    assert email.to == CUSTOMER_EMAIL
+    assert email.body == "Your order is ready, Customer."
+    # RFC 8058 one-click unsubscribe on every email that carries a link.
+    assert email.headers["List-Unsubscribe"].startswith("<https://clienteling.example/")
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [activity] = timeline(world)
+    assert activity["activityId"] == accepted["messageId"]
+    assert activity["activityTypeId"] == "EMAIL" and activity["activityTypeName"] == "Email"
+    assert activity["channel"] == "email" and activity["deliveryStatus"] == "sent"
+    assert activity["description"] == "Your order is ready, Customer."
+    assert activity["staffId"] == "alice" and activity["storeId"] == "S1"
+    status = alice.get(f"{MESSAGES}/{accepted['messageId']}")
+    assert status.json["status"] == "sent"
+
+
+def test_without_consent_the_send_is_refused_and_nothing_is_stored_or_queued(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    outreach.policy.consent.clear()
+    reply = send(alice, "k-1")
+    assert reply.status == 409, reply
+    assert reply.json["type"] == "urn:clienteling:problem:consent-missing"
+    assert reply.content_type.startswith("application/problem+json")
+    assert outreach.queued() == 0 and timeline(world) == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "problem"),
+    [
+        (lambda p: p.disabled.add("USRT"), "outreach-disabled"),  # the kill switch
+        (lambda p: setattr(p, "quiet", True), "quiet-hours"),
+        (lambda p: setattr(p, "weekly_cap", 0), "frequency-cap"),
+    ],
+)
+def test_each_refusal_of_the_policy_is_its_problem_type(
+    world: World, outreach: Outreach, alice: ApiClient, setup: Any, problem: str
+) -> None:
+    setup(outreach.policy)
+    reply = send(alice, "k-1")
+    assert reply.status == 409, reply
+    assert reply.json["type"] == f"urn:clienteling:problem:{problem}"
+    assert outreach.queued() == 0 and timeline(world) == []
+
+
+def test_the_kill_switch_also_stops_messages_already_accepted(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    send(alice, "k-1")
+    outreach.policy.disabled.add("USRT")
+    assert outreach.deliver_all() == [True]  # handled: refused, not retried
+    assert outreach.acs.sent == []
+    assert timeline(world)[0]["deliveryStatus"] == "failed"
+
+
+def test_stop_by_sms_is_confirmed_and_then_sending_is_refused(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    inbound = {
+        "messageId": "Incoming_20260501100000_1",
+        "from": CUSTOMER_PHONE,
+        "to": "+18005550199",  # another number of the resource: the reply comes from it
+        "message": "Stop",
+        "receivedTimestamp": "2026-05-01T10:00:00Z",
+    }
+    assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
+    # Event Grid delivers at least once: the same event again texts nobody twice.
+    assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
+    [confirmation] = outreach.acs.texts()
+    assert confirmation.to == CUSTOMER_PHONE and confirmation.sender == "+18005550199"
+    assert "unsubscribed" in confirmation.body
+
+    reply = send(alice, "k-1", channel="sms", text="New arrivals!")
+    assert reply.status == 409, reply
+    assert reply.json["type"] == "urn:clienteling:problem:consent-missing"
+    assert outreach.queued() == 0
+
+
+def test_stop_between_acceptance_and_delivery_sends_nothing(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    assert send(alice, "k-1", channel="sms", text="New arrivals!").status == 202
+    stop = {"messageId": "in-2", "from": CUSTOMER_PHONE, "to": SMS_NUMBER, "message": "STOP"}
+    assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, stop)]) == 200
+    outreach.deliver_all()
+    assert [t.body for t in outreach.acs.texts()] == [
+        "You are unsubscribed and will get no more messages. Reply START to resubscribe."
+    ]
+    assert timeline(world)[0]["deliveryStatus"] == "failed"
+
+
+def test_a_retried_request_and_a_redelivered_queue_message_send_once(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    first = send(alice, "k-1", channel="sms", text="See you Saturday")
+    again = send(alice, "k-1", channel="sms", text="See you Saturday")
+    assert first.status == again.status == 202
+    assert again.json["messageId"] == first.json["messageId"]
+    assert again.headers.get("idempotency-replayed") == "true"
+    # The queue may hold it twice (the retry re-enqueues nothing, but a host can redeliver):
+    # put a copy on the queue as a redelivery would.
+    outreach.queue().send_message(
+        _base64(json.dumps({"legalEntity": "USRT", "customerId": CUSTOMER,
+                            "messageId": first.json["messageId"]}))
+    )  # fmt: skip
+    assert outreach.deliver_all() == [True, True]
+    assert len(outreach.acs.texts()) == 1
+    assert len(timeline(world)) == 1
+
+
+def test_a_crash_between_acceptance_and_queueing_delivers_once(
+    world: World, outreach: Outreach, alice: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = dt.datetime(2026, 5, 1, 15, 0, tzinfo=dt.UTC)
+    use_clock(start)
+    outreach.install()
+
+    def lost(self: StorageDeliveryQueue, payload: str) -> None:
+        raise ConnectionError("the process lost the queue")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StorageDeliveryQueue, "put", lost)
+        reply = send(alice, "k-1")
+    assert reply.status == 202 and reply.json["status"] == "accepted"
+    assert outreach.queued() == 0
+    # A new process, half a minute later: the relay timer finds the outbox entry.
+    reset_services()
+    use_clock(start + dt.timedelta(seconds=31))
+    outreach.install()
+    relay = outreach.function_app.app
+    _run_timer(relay, "outreach_outbox_relay")
+    _run_timer(relay, "outreach_outbox_relay")  # again: nothing more to move
+    assert outreach.queued() == 1
+    assert outreach.deliver_all() == [True]
+    assert len(outreach.acs.emails()) == 1
+    [activity] = timeline(world)
+    assert activity["deliveryStatus"] == "sent"
+
+
+def test_delivery_reports_settle_the_status_on_the_timeline(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    email_id = send(alice, "k-1").json["messageId"]
+    sms_id = send(alice, "k-2", channel="sms", text="Hi").json["messageId"]
+    outreach.deliver_all()
+    email = outreach.acs.emails()[0].provider_id
+    sms = outreach.acs.texts()[0].provider_id
+    delivered = {"messageId": email, "status": "Delivered", "sender": "x", "recipient": "y"}
+    failed = {"messageId": sms, "deliveryStatus": "Failed", "deliveryStatusDetails": "No route"}
+    assert outreach.event_grid(REPORTS, [event(EMAIL_REPORT, delivered)]) == 200
+    assert outreach.event_grid(REPORTS, [event(SMS_REPORT, failed)]) == 200
+    # A late, contradicting report moves nothing back.
+    late = {"messageId": sms, "deliveryStatus": "Delivered"}
+    assert outreach.event_grid(REPORTS, [event(SMS_REPORT, late)]) == 200
+    statuses = {a["activityId"]: a["deliveryStatus"] for a in timeline(world)}
+    assert statuses == {email_id: "delivered", sms_id: "failed"}
+    assert alice.get(f"{MESSAGES}/{sms_id}").json["statusDetail"] == "No route"
+
+
+def test_after_every_retry_fails_the_message_goes_to_poison_marked_failed_with_an_alert(
+    world: World, outreach: Outreach, alice: ApiClient, monkeypatch: pytest.MonkeyPatch, tls: Any
+) -> None:
+    from tests.fakes.alert_receivers import WEBHOOK_PATH, FakeAlertReceivers
+
+    receivers = FakeAlertReceivers(tls)
+    receivers.server.start()
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", receivers.url(WEBHOOK_PATH))
+    from shared.settings import reset_settings
+
+    reset_settings()
+    reset_services()
+    outreach.install()
+    try:
+        message_id = send(alice, "k-1").json["messageId"]
+        outreach.acs.fail_next(100, 503)
+        assert outreach.deliver_all() == [False] * 5  # host.json maxDequeueCount
+        assert outreach.queued() == 0
+        assert outreach.poisoned() == [
+            {"legalEntity": "USRT", "customerId": CUSTOMER, "messageId": message_id}
+        ]
+        assert outreach.acs.sent == []
+        [activity] = timeline(world)
+        assert activity["deliveryStatus"] == "failed"
+        [alert] = receivers.bodies(WEBHOOK_PATH)
+        assert alert["finding"] == "outreach-poison"
+        assert message_id in alert["secretName"]
+        assert CUSTOMER_EMAIL not in json.dumps(alert)  # ids only, no personal data
+    finally:
+        receivers.server.stop()
+
+
+def test_throttling_is_retried_honouring_retry_after(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    send(alice, "k-1")
+    outreach.acs.fail_next(1, 429, retry_after=0)
+    assert outreach.deliver_all() == [True]
+    assert len(outreach.acs.emails()) == 1
+
+
+def test_templates_render_and_the_cap_counts_this_stores_messages_of_the_week(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    assert send(alice, "k-1", templateId="WELCOME", text=None).status == 202
+    assert send(alice, "k-2", channel="sms", templateId="NEWS", text=None).status == 202
+    send(alice, "k-3")
+    sent_counts = [call["sent"] for call in outreach.policy.refusal_calls]
+    assert sent_counts == [0, 1, 2]
+    outreach.deliver_all()
+    assert outreach.acs.emails()[0].subject == "Welcome, Customer"
+
+
+def test_only_a_customer_of_my_book_or_with_the_store_book_permission(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    carol_path = pos_path("S2", f"customers/{CUSTOMER}/messages")
+    refused = send(world.as_staff("carol"), "k-1", path=carol_path)
+    assert refused.status == 403, refused
+    # Bob manages the store client books of S1 and S2, where Alice's book is.
+    allowed = send(world.as_staff("bob"), "k-1", path=carol_path)
+    assert allowed.status == 202, allowed
+
+
+def test_bad_requests_are_refused_before_anything_is_stored(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    no_key = alice.post(MESSAGES, json={"channel": "email", "text": "Hi"})
+    assert no_key.status == 400 and "Idempotency-Key" in json.dumps(no_key.json)
+    both = send(alice, "k-1", templateId="WELCOME")
+    assert both.status == 400, both
+    sms_subject = send(alice, "k-2", channel="sms", subject="Hi")
+    assert sms_subject.status == 400, sms_subject
+    assert outreach.queued() == 0 and timeline(world) == []
+
+
+def test_without_the_consent_side_sending_answers_503(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    from tests.support.outreach_policy import install
+
+    install(None)
+    reply = send(alice, "k-1")
+    assert reply.status == 503, reply
+    assert reply.json["type"] == "urn:clienteling:problem:configuration-missing"
+
+
+def _base64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+def _run_timer(app: Any, name: str) -> None:
+    from azure.functions.timer import TimerRequest
+
+    from shared.localhost.function_catalog import indexed_functions
+
+    [function] = [f for f in indexed_functions(app) if f.get_function_name() == name]
+    function.get_user_function()(TimerRequest())
+
+
+def test_an_erasure_deletes_the_messages_and_the_queue_then_sends_nothing(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    message_id = send(alice, "k-1").json["messageId"]
+    erase = f"/api/admin/USRT/customers/{CUSTOMER}/erase"
+    erasure = world.ok(world.admin.post(erase, json={"confirmCustomerId": CUSTOMER}))
+    assert erasure["counts"]["messages"] == 1 and erasure["counts"]["activities"] == 1
+    assert outreach.deliver_all() == [True]  # the queue message finds nothing to send
+    assert outreach.acs.sent == []
+    assert alice.get(f"{MESSAGES}/{message_id}").status == 404
