@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from functions.http_support import ENDPOINTS
+from shared.composition import services
 from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
@@ -174,18 +175,26 @@ def test_every_pos_route_reads_the_published_version_once(
     generate(world)
     work = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
     done, later, gone = work[:3]
-    # Sending needs a send policy; without a queue configured the message stays in the outbox
-    # (202 all the same), which is what this test measures: the request, not the delivery.
+    # Sending asks a policy that always allows (quiet hours would make this test depend on
+    # the hour); without a queue configured the message stays in the outbox (202 all the
+    # same), which is what this test measures: the request, not the delivery. The consent
+    # side's own policy is back for every other route.
     policy = PolicyForTests()
     policy.opt_in("USRT", "UC003", "email")
-    install(policy)
     messages = pos_path("S1", "customers/UC003/messages")
     sent: list[str] = []
 
     def send_message() -> Any:
-        reply = alice.post(
-            messages, json={"channel": "email", "text": "Hi"}, headers={"Idempotency-Key": "k1"}
-        )
+        real = services().outreach_policy
+        install(policy)
+        try:
+            reply = alice.post(
+                messages,
+                json={"channel": "email", "text": "Hi"},
+                headers={"Idempotency-Key": "k1"},
+            )
+        finally:
+            install(real)
         sent.append(reply.json["messageId"])
         return reply
 
