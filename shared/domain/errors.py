@@ -52,6 +52,15 @@ class ImportStopped(ClientelingError):
     status = 400
 
 
+class ImportInterrupted(ClientelingError):
+    """An import chunk failed for a reason we did not foresee; `report` says what was written
+    before it, so the caller can resend from `stoppedAt` rather than guess."""
+
+    slug = "import-interrupted"
+    title = "Import interrupted by an unexpected failure"
+    status = 500
+
+
 class InvalidContinuationToken(ClientelingError):
     slug = "invalid-continuation-token"
     title = "Invalid continuation token"

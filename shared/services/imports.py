@@ -5,8 +5,9 @@ record that cannot be taken, for whatever is wrong with its values, is that reco
 rejection in the report; the others are written in chunks. If the body stops being JSON
 part-way, what came before is finished (the pending chunk written) and the answer is an
 `import-stopped` problem carrying the report and the index it stopped at; if the store
-refuses a chunk, its problem (503) carries the report too. A caller always knows which
-records were written and can resend from there.
+refuses a chunk, its problem (503) carries the report too, and so does the 500
+`import-interrupted` of a chunk failing for a reason nobody foresaw. A caller always knows
+which records were written and can resend from there.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shared.domain.customers import Customer, CustomerImportRecord
 from shared.domain.distribution import SINGLETON_ID, Kind
 from shared.domain.errors import (
     ClientelingError,
+    ImportInterrupted,
     ImportStopped,
     MalformedRequest,
     NotFound,
@@ -282,6 +284,17 @@ def _write(rules: _KindRules, chunk: list[Any], chunk_start: int, report: Import
     except ClientelingError as refused:
         refused.extensions["report"] = {**report.to_json(), "stoppedAt": chunk_start}
         raise
+    except Exception as failure:
+        # A bug or a store fault nobody classified: still a 500, but one that says which
+        # records are written; the pipeline's bare 500 would leave the caller guessing.
+        log.exception(
+            "%s import: the chunk from record %d failed unexpectedly", report.kind, chunk_start
+        )
+        raise ImportInterrupted(
+            f"an unexpected failure stopped the import at the chunk from record {chunk_start};"
+            " the records before it were imported as the report says",
+            report={**report.to_json(), "stoppedAt": chunk_start},
+        ) from failure
 
 
 def _consent_of(record: CustomerImportRecord, calling_code: str | None) -> ImportedCustomerConsent:

@@ -79,3 +79,39 @@ def test_an_import_the_store_refuses_says_what_was_written_and_where_to_resend(
     assert (report["received"], report["written"], report["stoppedAt"]) == (3, 0, 0)
     resent = world.ok(world.admin.post("/api/admin/USRT/import/customers", json=records))
     assert resent["written"] == 3
+
+
+@contextmanager
+def failing_customer_writes(customer_id: str) -> Iterator[None]:
+    """A fault the store does not classify (a constraint nobody expects) on one customer."""
+    db = services().storage.db
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute(
+        "CREATE TRIGGER fail_one BEFORE UPDATE ON customers"
+        f" WHEN NEW.customer_id = '{customer_id}' BEGIN SELECT RAISE(ABORT, 'unforeseen'); END"
+    )
+    try:
+        yield
+    finally:
+        other.execute("DROP TRIGGER fail_one")
+        other.close()
+
+
+def test_an_import_chunk_failing_unexpectedly_still_says_what_was_written(world: World) -> None:
+    records = customers("USRT", 1500, ["AB1"])
+    for record in records:
+        del record["attributes"]
+    assert world.admin.post("/api/admin/USRT/import/customers", json=records).status == 200
+    for record in records:
+        record["name"] += " (renamed)"  # changed, so every chunk has something to write
+    with failing_customer_writes(records[1200]["customerId"]):
+        failed = world.admin.post("/api/admin/USRT/import/customers", json=records)
+
+    assert failed.status == 500, failed
+    assert failed.content_type.startswith("application/problem+json")
+    assert failed.json["type"] == "urn:clienteling:problem:import-interrupted"
+    report = failed.json["report"]
+    assert (report["received"], report["written"], report["stoppedAt"]) == (1500, 1000, 1000)
+    stored = services().storage.customers
+    assert stored.get("USRT", records[999]["customerId"]).body["name"].endswith("(renamed)")
+    assert not stored.get("USRT", records[1200]["customerId"]).body["name"].endswith("(renamed)")
