@@ -20,7 +20,7 @@ class Health(DomainModel):
     missing_settings: list[str] = Field(
         default_factory=list,
         description="app settings (names only) without a usable value; routes needing them"
-        " answer 503 configuration-missing",
+        " answer 503 setting-unavailable",
     )
 
 

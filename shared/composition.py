@@ -119,7 +119,7 @@ def continuation_key(settings: Settings) -> bytes:
 
 def build_continuation(settings: Settings) -> ContinuationCodec:
     """The token codec; without a usable key, one that fails closed on the routes that page
-    (503 configuration-missing) while every other route keeps working."""
+    (503 setting-unavailable) while every other route keeps working."""
     try:
         return ContinuationCodec(continuation_key(settings))
     except SettingUnavailable as problem:

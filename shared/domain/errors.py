@@ -151,11 +151,12 @@ class ConfigurationMissing(ClientelingError):
 
 class SettingUnavailable(ClientelingError):
     """An app setting a route needs has no usable value yet (say, a Key Vault reference the
-    platform could not resolve): the route fails closed rather than run without it. Same
-    problem type as missing headquarters data, but an operator's to fix, so a 503."""
+    platform could not resolve): the route fails closed rather than run without it. Its own
+    type, not missing headquarters data's (409): an operator fixes it, not an admin, so a
+    POS retries later instead of sending the associate to headquarters."""
 
-    slug = "configuration-missing"
-    title = "Configuration missing"
+    slug = "setting-unavailable"
+    title = "Setting unavailable"
     status = 503
 
     def __init__(self, setting: str, reason: str) -> None:

@@ -1,6 +1,6 @@
 """CONTINUATION_TOKEN_KEY fails closed: an unresolved Key Vault reference (the platform passes
 the reference text itself when the secret is missing) or too short a key is never used as a
-key. The routes that page answer 503 configuration-missing naming the setting, health says so,
+key. The routes that page answer 503 setting-unavailable naming the setting, health says so,
 and every other route keeps working."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_routes_that_page_answer_503_naming_the_setting(
     ):
         reply = alice.get(path, params=params)
         assert reply.status == 503, (path, reply)
-        assert reply.json["type"] == "urn:clienteling:problem:configuration-missing"
+        assert reply.json["type"] == "urn:clienteling:problem:setting-unavailable"
         assert reply.json["setting"] == "CONTINUATION_TOKEN_KEY"
         assert "CONTINUATION_TOKEN_KEY" in reply.json["detail"]
         assert value not in reply.body.decode() and "kv-clienteling" not in reply.body.decode()

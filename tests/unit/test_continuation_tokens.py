@@ -156,7 +156,7 @@ def test_unusable_key_settings_are_refused_by_name_only(value: str | None, reaso
     with pytest.raises(SettingUnavailable) as refused:
         key_material(value)
     assert (refused.value.setting, refused.value.reason) == ("CONTINUATION_TOKEN_KEY", reason)
-    assert refused.value.status == 503 and refused.value.slug == "configuration-missing"
+    assert refused.value.status == 503 and refused.value.slug == "setting-unavailable"
     if value and value.strip():
         assert value not in refused.value.detail
 
