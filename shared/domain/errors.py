@@ -109,6 +109,23 @@ class Conflict(ClientelingError):
     status = 409
 
 
+class FollowupNotOpen(Conflict):
+    """Completing, snoozing or dismissing a follow-up that is no longer open."""
+
+    slug = "followup-not-open"
+    title = "Follow-up is no longer open"
+
+    def __init__(self, followup_id: str, state: str) -> None:
+        super().__init__(f"follow-up {followup_id} is {state}; nothing changed", state=state)
+
+
+class CustomerNotInBook(Conflict):
+    """A manual follow-up for a customer the owner's book does not hold."""
+
+    slug = "customer-not-in-book"
+    title = "Customer is not in the client book"
+
+
 class PreconditionFailed(ClientelingError):
     slug = "etag-mismatch"
     title = "The resource has changed"

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from shared.domain.errors import Conflict, ValidationFailed
+from shared.domain.errors import FollowupNotOpen, ValidationFailed
 
 MANUAL_RULE = "manual"
 NEXT_DAYS = 7
@@ -50,23 +50,6 @@ class Due(StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
     NEXT7 = "next7"
-
-
-class FollowupNotOpen(Conflict):
-    """Completing, snoozing or dismissing a follow-up that is no longer open."""
-
-    slug = "followup-not-open"
-    title = "Follow-up is no longer open"
-
-    def __init__(self, followup_id: str, state: str) -> None:
-        super().__init__(f"follow-up {followup_id} is {state}; nothing changed", state=state)
-
-
-class CustomerNotInBook(Conflict):
-    """A manual follow-up for a customer the owner's book does not hold."""
-
-    slug = "customer-not-in-book"
-    title = "Customer is not in the client book"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from shared.domain.cards import Card, CardSource
 from shared.domain.client_books import BookHolding, book_outside_store_client_book
 from shared.domain.customers import refuse_erased
 from shared.domain.errors import (
+    CustomerNotInBook,
     InvalidContinuationToken,
     NotFound,
     PreconditionFailed,
@@ -38,7 +39,6 @@ from shared.domain.followup_views import (
 from shared.domain.followups import (
     MANUAL_EXPIRY_DAYS,
     MANUAL_RULE,
-    CustomerNotInBook,
     Due,
     Followup,
     Outcome,
