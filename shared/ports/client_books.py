@@ -153,6 +153,13 @@ class ClientBookRecords(Protocol):
         """Every membership of these customers in this legal entity."""
         ...
 
+    def entries_in_book(
+        self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str]
+    ) -> list[BookEntry]:
+        """The owner's book's memberships of these customers (any order), cards from the
+        copies memberships keep; customers the book does not hold are left out."""
+        ...
+
     def existing_customers(self, legal_entity: str, customer_ids: Sequence[str]) -> set[str]:
         """Which of these ids are customers of this legal entity."""
         ...

@@ -383,32 +383,46 @@ class FollowupService:
     def _cards(
         self, ctx: ClientelingContext, owner_staff_id: str, customer_ids: Sequence[str]
     ) -> dict[str, Card]:
-        """The customers' cards through the one card composition, naming the owner's book."""
+        """The customers' cards through the one card composition, naming the owner's book.
+
+        A follow-up's customer is in its owner's book (leaving it cancels the follow-up), so
+        the card fields come from the copy the book's membership keeps, as on the book page
+        and as fresh (imports and attribute edits refresh it): one read of the owner's book
+        rather than one per customer. One the book no longer holds (removed a moment ago,
+        before the cancellation) is read from the customer records.
+        """
         ids = list(dict.fromkeys(customer_ids))
         if not ids:
             return {}
-        sources = []
-        found = self._storage.customers.get_many(ctx.legal_entity, ids)
-        for customer_id in ids:
-            stored = found.get(customer_id)
-            if stored is None:
-                continue
-            body = stored.body
-            sources.append(
-                CardSource(
-                    customer_id=customer_id,
-                    name=str(body.get("name", customer_id)),
-                    email=body.get("email"),
-                    phone=body.get("phone"),
-                    attributes=body.get("attributes") or {},
-                )
-            )
-        holdings = self._storage.client_books.holdings_of(ctx.legal_entity, ids)
-        preferred = {
-            h.customer_id: h.book_id for h in holdings if h.owner_staff_id == owner_staff_id
-        }
-        cards = ctx.cards(sources, ctx.holders(holdings, preferred))
+        books = self._storage.client_books
+        entries = books.entries_in_book(ctx.legal_entity, owner_staff_id, ids)
+        sources = {e.card.customer_id: e.card for e in entries}
+        missing = [i for i in ids if i not in sources]
+        sources.update(self._stored_cards(ctx.legal_entity, missing))
+        holdings = [e.holding for e in entries]
+        if ctx.multiple_books or missing:
+            # Other books may hold them too: the registry names every holder.
+            holdings = books.holdings_of(ctx.legal_entity, ids)
+        preferred = {e.card.customer_id: e.holding.book_id for e in entries}
+        cards = ctx.cards(
+            [sources[i] for i in ids if i in sources], ctx.holders(holdings, preferred)
+        )
         return {card.customer_id: card for card in cards}
+
+    def _stored_cards(self, legal_entity: str, customer_ids: list[str]) -> dict[str, CardSource]:
+        if not customer_ids:
+            return {}
+        found = self._storage.customers.get_many(legal_entity, customer_ids)
+        return {
+            customer_id: CardSource(
+                customer_id=customer_id,
+                name=str(stored.body.get("name", customer_id)),
+                email=stored.body.get("email"),
+                phone=stored.body.get("phone"),
+                attributes=stored.body.get("attributes") or {},
+            )
+            for customer_id, stored in found.items()
+        }
 
     def _today(self, staff: StaffContext) -> dt.date:
         return local_date(self._clock.now(), staff.store.time_zone)

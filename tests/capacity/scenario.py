@@ -9,6 +9,7 @@ server) or as the x-ms-request-charge of each response (a real account, see char
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,8 @@ ADD_SIZE = 10  # the budget's "add of 10 customers"
 MIX_ADD_SIZE = 2  # what an add in `make load` sends on average (1 to 3)
 CARD = "UC000002"  # the customer whose card and timeline are read
 TIMELINE_FILL = 30  # more than a timeline page of 20, so every page is a full one
+# alice's open follow-ups, one page: the smallest sample's book (--quick) holds 40
+WORKLIST_SIZE = 40
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Grown:
 
     customers: int = 0
     free: list[str] = field(default_factory=list)
+    followups: int = 0  # alice's open follow-ups, made by hand for customers of her book
 
 
 def customer_id(n: int) -> str:
@@ -147,6 +151,19 @@ def grow(world: World, grown: Grown, sample: Sample, now: str) -> None:
             books.add_to_book(
                 LEGAL_ENTITY, owner, taken[start : start + 100], True, lambda n: f"CB-{n:06d}", now
             )
+        if owner == "alice":
+            _fill_worklist(world, grown, taken)
+
+
+def _fill_worklist(world: World, grown: Grown, in_her_book: list[str]) -> None:
+    """Manual follow-ups for customers just added to alice's book, up to WORKLIST_SIZE (the
+    page's cost depends on its size, not on how the follow-ups were made)."""
+    alice = world.as_staff("alice")
+    due = (dt.date.today() + dt.timedelta(days=1)).isoformat()  # "today or later" anywhere
+    for customer in in_her_book[: WORKLIST_SIZE - grown.followups]:
+        body = {"customerId": customer, "dueDate": due, "text": "Ask about the fitting"}
+        world.ok(alice.post(pos_path(STORE, "followups"), json=body), 201)
+        grown.followups += 1
 
 
 Call = Callable[[], Any]
@@ -207,6 +224,7 @@ def routes(world: World, grown: Grown) -> dict[str, Callable[[], Call]]:
         "book-page": get("client-book/customers", pageSize=50),
         "store-book": get("store-client-book/customers", pageSize=50),
         "search": get("customers", search=RARE_WORD),
+        "worklist": get("followups", pageSize=WORKLIST_SIZE),
         "add": add(MIX_ADD_SIZE),
         "add 10": add(ADD_SIZE),
         "remove": remove,

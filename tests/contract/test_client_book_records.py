@@ -425,3 +425,25 @@ def test_holdings_are_kept_per_legal_entity(storage: Storage) -> None:
     assert storage.client_books.holdings_of("DEMF", ["C1"]) == [
         BookHolding("C1", storage.client_books.book_of("DEMF", "bob").book_id, "bob")
     ]
+
+
+def test_entries_in_a_book_are_its_memberships_of_those_customers_with_fresh_cards(
+    storage: Storage,
+) -> None:
+    seed(storage)
+    add(storage, "alice", ["C1", "C2"])
+    add(storage, "bob", ["C3"])
+    storage.customers.upsert_many(LE, [customer("C2", "Bo Zed", attributes={"tier": "x"})])
+    books = storage.client_books
+    entries = books.entries_in_book(LE, "alice", ["C2", "C3", "C1", "C9", "C2"])
+    alice_book = books.book_of(LE, "alice").book_id
+    by_id = {e.card.customer_id: e for e in entries}
+    assert sorted(by_id) == ["C1", "C2"] and len(entries) == 2  # not bob's C3, no unknown C9
+    assert by_id["C2"].holding == BookHolding("C2", alice_book, "alice")
+    assert (by_id["C2"].card.name, by_id["C2"].sort_name, by_id["C2"].card.attributes) == (
+        "Bo Zed",
+        "bo zed",
+        {"tier": "x"},
+    )
+    assert books.entries_in_book(LE, "alice", []) == []
+    assert books.entries_in_book("DEMF", "alice", ["C1"]) == []

@@ -391,3 +391,37 @@ def page_token(world: World) -> str:
     """A token of another query (a rule filter) than the one it is sent with."""
     page = worklist(world, "alice", "S1", ruleId="LAPSED", pageSize=1)
     return page["continuationToken"]
+
+
+def test_worklist_cards_show_an_import_at_once_and_outlive_a_removal_in_progress(
+    world: World, clock: MovableClock
+) -> None:
+    from shared.composition import services
+
+    generate(world)
+    before = _first(world, "alice", "S1")["customer"]
+    assert (before["customerId"], before["name"]) == ("JAN01A", "Ana January")
+    book = before["clientBook"]
+    assert book["ownerStaffId"] == "alice", before
+    renamed = {
+        "customerId": "JAN01A",
+        "name": "Ana Renamed",
+        "email": "ana@example.com",
+        "addressBooks": ["AB1", "AB3"],
+        "birthday": "2000-01-01",
+    }
+    world.import_records("USRT", "customers", [renamed])
+    card = _first(world, "alice", "S1")["customer"]
+    assert (card["name"], card["email"], card["clientBook"]) == (
+        "Ana Renamed",
+        "ana@example.com",
+        book,
+    )
+    # The book change has committed; its follow-ups are not cancelled yet.
+    services().storage.client_books.remove_from_book("USRT", "alice", ["JAN01A"], None)
+    card = _first(world, "alice", "S1")["customer"]
+    assert (card["customerId"], card["name"], card["clientBook"]) == (
+        "JAN01A",
+        "Ana Renamed",
+        None,
+    )

@@ -238,7 +238,24 @@ class CosmosClientBookRecords:
             page_size=max(int(limit), 1),
         )
         rows = _lowest_book_per_customer(items, limit) if collapse else list(islice(items, limit))
-        return [BookEntry(card_of(r), holding_of(r), r["sortName"]) for r in rows]
+        return [_entry(r) for r in rows]
+
+    def entries_in_book(
+        self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str]
+    ) -> list[BookEntry]:
+        """One query in the book's partition (one page of answers, up to a page's 200)."""
+        ids = list(dict.fromkeys(customer_ids))
+        if not ids:
+            return []
+        key = book_key(legal_entity, owner_staff_id)
+        items = self._items.query(
+            f"SELECT {PAGE_FIELDS} FROM c WHERE c.partitionKey = @pk"
+            f" AND c.type = '{MEMBERSHIP}' AND ARRAY_CONTAINS(@ids, c.customerId)",
+            {"@pk": key, "@ids": ids},
+            partition_key=key,
+            page_size=len(ids),
+        )
+        return [_entry(r) for r in items]
 
     def count_in_book(self, scope: BookScope, filters: BookFilters) -> int:
         where = book_where(scope, filters)
@@ -637,6 +654,10 @@ class CosmosClientBookRecords:
         refresh_copies(self._items, legal_entity, [item])
         self._search.refresh_cards(legal_entity, item)
         return StoredCustomer(legal_entity, customer_id, body, api_etag(written))
+
+
+def _entry(row: dict[str, Any]) -> BookEntry:
+    return BookEntry(card_of(row), holding_of(row), row["sortName"])
 
 
 def refresh_copies(

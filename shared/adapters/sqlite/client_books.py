@@ -53,6 +53,14 @@ def _card(row: sqlite3.Row) -> CardSource:
     )
 
 
+def _entry(row: sqlite3.Row) -> BookEntry:
+    return BookEntry(
+        card=_card(row),
+        holding=BookHolding(row["customer_id"], row["book_id"], row["owner_staff_id"]),
+        sort_name=row["sort_name"],
+    )
+
+
 def _by_membership_keys(
     conn: sqlite3.Connection,
     statement: str,
@@ -148,14 +156,25 @@ class SqliteClientBookRecords:
             )
             .fetchall()
         )
-        return [
-            BookEntry(
-                card=_card(r),
-                holding=BookHolding(r["customer_id"], r["book_id"], r["owner_staff_id"]),
-                sort_name=r["sort_name"],
+        return [_entry(r) for r in rows]
+
+    def entries_in_book(
+        self, legal_entity: str, owner_staff_id: str, customer_ids: Sequence[str]
+    ) -> list[BookEntry]:
+        ids = list(dict.fromkeys(customer_ids))
+        if not ids:
+            return []
+        rows = (
+            self._db.connection()
+            .execute(
+                f"SELECT m.book_id, m.owner_staff_id, {_columns('m')} FROM book_memberships m"
+                " INDEXED BY book_memberships_by_customer WHERE m.legal_entity = ?"
+                f" AND m.customer_id IN ({marks(len(ids))}) AND m.owner_staff_id = ?",
+                (legal_entity, *ids, owner_staff_id),
             )
-            for r in rows
-        ]
+            .fetchall()
+        )
+        return [_entry(r) for r in rows]
 
     def count_in_book(self, scope: BookScope, filters: BookFilters) -> int:
         chosen = book_selection(scope, filters)
