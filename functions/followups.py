@@ -24,6 +24,7 @@ from functions.idempotent_requests import (
 from functions.paging_query import PAGING
 from functions.route_values import route_id
 from functions.store_caller import store_staff
+from shared.domain.access import StaffContext
 from shared.domain.followup_views import FollowupPage, FollowupResource, StoreFollowups
 from shared.domain.followups import Due
 from shared.domain.organisation import Operation
@@ -57,6 +58,12 @@ LIST_QUERY = (
 
 def _changed(resource: FollowupResource) -> ApiResponse:
     return ApiResponse(resource, etag=resource.etag)
+
+
+def _guarded(request: ApiRequest) -> tuple[StaffContext, str, str]:
+    """What an If-Match guarded change acts on: the caller, the follow-up the route names and
+    the ETag it must still have."""
+    return store_staff(request), route_id(request, "followupId"), request.require_if_match()
 
 
 def _once(request: ApiRequest, followup_id: str, change: Callable[[], FollowupResource]) -> Any:
@@ -179,14 +186,7 @@ def complete_followup(request: ApiRequest) -> ApiResponse:
 )
 def snooze_followup(request: ApiRequest) -> ApiResponse:
     sent = request.json_body(SnoozeFollowup)
-    return _changed(
-        request.services.followups.snooze(
-            store_staff(request),
-            route_id(request, "followupId"),
-            request.require_if_match(),
-            sent.until,
-        )
-    )
+    return _changed(request.services.followups.snooze(*_guarded(request), sent.until))
 
 
 @endpoint(
@@ -202,14 +202,7 @@ def snooze_followup(request: ApiRequest) -> ApiResponse:
 )
 def dismiss_followup(request: ApiRequest) -> ApiResponse:
     sent = request.json_body(DismissFollowup)
-    return _changed(
-        request.services.followups.dismiss(
-            store_staff(request),
-            route_id(request, "followupId"),
-            request.require_if_match(),
-            sent.reason,
-        )
-    )
+    return _changed(request.services.followups.dismiss(*_guarded(request), sent.reason))
 
 
 @endpoint(

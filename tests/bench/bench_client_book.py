@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.adapters.identity.local_signing import LocalSigningKey
 from shared.composition import reset_services, services
 from shared.settings import reset_settings
 from tests.bench import client_book_data as data
+from tests.bench.embedded_app import bench_world, use_embedded_store
 from tests.bench.measure import Result, measure, peak_rss_mb, print_table
 from tests.support.api_client import ApiClient, Reply
 from tests.support.world import World
@@ -28,26 +28,11 @@ RUNS = 200
 
 
 def _configure_environment() -> None:
-    os.environ.update(
-        {
-            "STORE_KIND": "sqlite",
-            "SQLITE_PATH": str(data.data_file(BENCH_DIR)),
-            "AUTH_MODE": "local",
-            "AUTH_LOCAL_KEY_DIR": str(BENCH_DIR / "keys"),
-            "LOCAL_STATE_DIR": str(BENCH_DIR),
-        }
-    )
-    for name in ("AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CONTINUATION_TOKEN_KEY"):
-        os.environ.pop(name, None)
-    reset_settings()
-    reset_services()
+    use_embedded_store(data.data_file(BENCH_DIR), BENCH_DIR)
 
 
 def _world() -> World:
-    import function_app
-
-    key = LocalSigningKey.load_or_create(BENCH_DIR / "keys")
-    return World(ApiClient(function_app.app), key)
+    return bench_world(BENCH_DIR)
 
 
 def build_data_set() -> None:
