@@ -90,27 +90,24 @@ export const paths = {
   notes: (s, c) => `/stores/${e(s)}/customers/${e(c)}/notes`,
   note: (s, c, n) => `/stores/${e(s)}/customers/${e(c)}/notes/${e(n)}`,
   noteHistory: (s, c, n) => `/stores/${e(s)}/customers/${e(c)}/notes/${e(n)}/history`,
+  myBook: (s) => `/stores/${e(s)}/client-book`,
+  followups: (s) => `/stores/${e(s)}/followups`,
+  followup: (s, f, action) => `/stores/${e(s)}/followups/${e(f)}/${action}`,
+  storeFollowups: (s) => `/stores/${e(s)}/store-followups`,
+  consent: (s, c) => `/stores/${e(s)}/customers/${e(c)}/consent`,
+  templates: (s) => `/stores/${e(s)}/message-templates`,
+  preview: (s, c, t) => `/stores/${e(s)}/customers/${e(c)}/message-templates/${e(t)}/preview`,
+  messages: (s, c) => `/stores/${e(s)}/customers/${e(c)}/messages`,
 };
 
-// Routes that land later (follow-ups, outreach) are found in the served OpenAPI document, so the
-// page shows them when the API has them and never waits for or breaks on them otherwise.
-export async function optionalFeatures(base) {
-  try {
-    const response = await fetch(`${base.replace(/\/$/, "")}/openapi.json`, { mode: "cors" });
-    if (!response.ok) return {};
-    const document = await response.json();
-    const found = {};
-    for (const path of Object.keys(document.paths || {})) {
-      if (!path.includes("/stores/{storeId}/customers/{customerId}/")) continue;
-      if (!("get" in document.paths[path])) continue;
-      const tail = path.split("/").pop();
-      // The document's paths carry the route prefix (/api/stores/...); the base already has it.
-      const route = path.slice(path.indexOf("/stores/"));
-      if (/follow-?ups?/i.test(tail) && !found.followUps) found.followUps = route;
-      if (/(outreach|messages)/i.test(tail) && !found.outreach) found.outreach = route;
-    }
-    return found;
-  } catch {
-    return {};
-  }
+// Who the caller is, as the API says it: the owner of the caller's own client book. A local demo
+// session knows its staff id from the sign-in; an Entra ID session knows only the account's
+// name, so the page asks (once) rather than guess, and shows "Edit" only on one's own notes.
+export async function callerStaffId(app) {
+  if (app.session.staff?.staffId) return app.session.staff.staffId;
+  app.caller ??= app.api.get(paths.myBook(app.store)).then(
+    ({ data }) => data?.clientBook?.ownerStaffId || null,
+    () => null,
+  );
+  return app.caller;
 }

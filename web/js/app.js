@@ -6,7 +6,7 @@ import {
   savedSession, startEntraSignIn,
 } from "./auth.js";
 import { h, notice, replace } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { formatNumber, lang, t } from "./i18n.js";
 import { problemText } from "./problems.js";
 
 const main = document.getElementById("main");
@@ -16,7 +16,6 @@ export const app = {
   config: null,
   session: null,
   api: null,
-  features: null,
   signInMessage: "",
   get store() {
     return this.session?.store;
@@ -39,6 +38,7 @@ function signOut(message = "") {
   const entra = app.config.auth === "entra" && app.session;
   clearSession();
   app.session = null;
+  forgetStore();
   app.signInMessage = message;
   if (entra) {
     entraSignOut(app.config);
@@ -61,6 +61,9 @@ function renderBar(current) {
   const link = (hash, label) =>
     h("a", { href: hash, "aria-current": current === hash ? "page" : null }, label);
   const stores = app.session.staff?.stores || [];
+  const badge = h("span", { class: "count-badge", hidden: true });
+  app.refreshBadge = () => refreshBadge(badge);
+  app.refreshBadge();
   replace(
     bar,
     h("span", { class: "who" }, `${app.session.staff?.name || ""} · ${app.session.store}`),
@@ -68,12 +71,22 @@ function renderBar(current) {
       "nav",
       { "aria-label": t("appName") },
       link("#/book", t("myBook")),
+      link("#/followups", [t("followUps"), badge]),
       link("#/store-book", t("storeBook")),
       link("#/search", t("findCustomers")),
       stores.length > 1 ? link("#/stores", t("chooseStore")) : null,
     ),
     h("button", { type: "button", onclick: () => signOut() }, t("signOut")),
   );
+}
+
+// Overdue + today on the follow-ups link; loaded beside the screen, never in its way.
+async function refreshBadge(badge) {
+  const { followupBadge } = await import("./followups.js");
+  const due = await followupBadge(app);
+  badge.hidden = !due;
+  // The number for the eye, the words for a screen reader.
+  replace(badge, due ? [h("span", { "aria-hidden": "true" }, formatNumber(due)), h("span", { class: "sr-only" }, t("fuBadge", { n: formatNumber(due) }))] : null);
 }
 
 async function signInScreen() {
@@ -121,6 +134,7 @@ async function signInScreen() {
 function storeScreen() {
   const stores = app.session.staff?.stores || [];
   const choose = (storeId) => {
+    forgetStore();
     app.session.store = storeId;
     saveSession(app.session);
     go("#/book");
@@ -139,6 +153,14 @@ function storeScreen() {
   ];
 }
 
+// What was read for one store and caller; a new store or sign-in reads it again.
+function forgetStore() {
+  app.caller = null;
+  app.activityTypes = null;
+  app.followupRules = null;
+  app.teamNames = null;
+}
+
 let generation = 0;
 
 async function route() {
@@ -154,7 +176,10 @@ async function route() {
   try {
     if (view === "signin") content = await signInScreen();
     else if (view === "stores") content = storeScreen();
-    else if (view === "customer") {
+    else if (view === "followups") {
+      const { worklistScreen } = await import("./followups.js");
+      content = await worklistScreen(app, decodeURIComponent(argument || ""));
+    } else if (view === "customer") {
       const { customerScreen } = await import("./customer.js");
       content = await customerScreen(app, decodeURIComponent(argument));
     } else {

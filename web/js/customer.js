@@ -1,10 +1,11 @@
 // The customer page: details, attributes with the ETag / If-Match flow, the timeline with
-// infinite scroll, recording an activity, notes (edit your own, see history), and follow-ups
-// or messages when the API has those routes.
-import { optionalFeatures, paths } from "./api.js";
+// infinite scroll, recording an activity, notes (edit your own, see history), consent per
+// channel and sending a message (outreach.js).
+import { callerStaffId, paths } from "./api.js";
 import { propertyValue } from "./books.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatDateTime, t } from "./i18n.js";
+import { consentPanel, messagePanel } from "./outreach.js";
 
 const TIMELINE_PAGE = 10;
 
@@ -13,6 +14,7 @@ export async function customerScreen(app, customerId) {
   const first = await app.api.get(paths.customer(store, customerId));
   const state = { details: first.data, etag: first.etag };
   const name = state.details.card.name;
+  const timeline = timelinePanel(app, store, customerId);
 
   return [
     h("p", {}, h("a", { href: "#/book" }, `← ${t("back")}`)),
@@ -21,14 +23,19 @@ export async function customerScreen(app, customerId) {
     h(
       "div",
       { class: "columns" },
-      timelinePanel(app, store, customerId),
+      timeline.element,
       notesPanel(app, store, customerId),
     ),
-    optionalPanels(app, store, customerId),
+    h(
+      "div",
+      { class: "columns" },
+      messagePanel(app, store, customerId, state.details, timeline.reload),
+      consentPanel(app, store, customerId, state.details),
+    ),
   ];
 }
 
-function section(title, ...children) {
+export function section(title, ...children) {
   const id = uid("section");
   return h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, title), children);
 }
@@ -41,7 +48,8 @@ function detailsPanel(details) {
     [t("birthday"), formatDate(details.birthday)],
     [t("anniversary"), formatDate(details.anniversary)],
     [t("addressBooks"), (details.addressBooks || []).join(", ") || t("notSet")],
-    [t("consent"), details.contactConsent ? t("yes") : t("no")],
+    // The imported flag only where the API has no consent per channel (outreach.js shows that).
+    card.consent ? null : [t("consent"), details.contactConsent ? t("yes") : t("no")],
     card.clientBook ? [t("owner"), card.clientBook.ownerName] : null,
   ].filter(Boolean);
   return section(
@@ -136,12 +144,19 @@ function timelinePanel(app, store, customerId) {
   let started = false;
 
   function entry(activity) {
+    // A message carries its channel and delivery status; a completed follow-up its outcome.
+    const message = activity.channel
+      ? h("div", { class: `delivery ${activity.deliveryStatus || ""}` }, t("messageLine", { channel: t(`ch_${activity.channel}`), status: t(`ds_${activity.deliveryStatus}`) }))
+      : null;
+    const outcome = activity.outcome ? h("div", { class: "meta" }, t("outcomeLine", { outcome: t(`oc_${activity.outcome}`) })) : null;
     return h(
       "li",
       {},
       h("strong", {}, activity.subject),
       h("div", { class: "meta" }, `${activity.activityTypeName} · ${t("by", { who: activity.staffName, when: formatDateTime(activity.startTime) })}`),
-      activity.description ? h("p", {}, activity.description) : null,
+      message,
+      outcome,
+      activity.description && activity.description !== activity.subject ? h("p", {}, activity.description) : null,
     );
   }
 
@@ -207,13 +222,16 @@ function timelinePanel(app, store, customerId) {
       notice(messages, "bad", app.problem(error));
     }
   });
-  return section(t("timeline"), messages, list, more, h("h3", {}, t("recordActivity")), form);
+  return {
+    element: section(t("timeline"), messages, list, more, h("h3", {}, t("recordActivity")), form),
+    reload: () => load(true),
+  };
 }
 
 function notesPanel(app, store, customerId) {
   const list = h("ul", { class: "notes" });
   const messages = h("div", {});
-  const me = app.session.staff?.staffId;
+  let me = null;
 
   function noteItem(note) {
     const item = h("li", {});
@@ -225,7 +243,7 @@ function notesPanel(app, store, customerId) {
         h(
           "div",
           { class: "row" },
-          !me || note.authorStaffId === me ? h("button", { type: "button", class: "quiet", "aria-label": `${t("edit")}: ${note.text.slice(0, 40)}`, onclick: edit }, t("edit")) : null,
+          me && note.authorStaffId === me ? h("button", { type: "button", class: "quiet", "aria-label": `${t("edit")}: ${note.text.slice(0, 40)}`, onclick: edit }, t("edit")) : null,
           note.revision > 1 ? h("button", { type: "button", class: "quiet", onclick: history }, t("history")) : null,
         ),
       );
@@ -277,7 +295,11 @@ function notesPanel(app, store, customerId) {
 
   async function load() {
     try {
-      const { data } = await app.api.get(paths.notes(store, customerId), [["pageSize", 50]]);
+      const [{ data }, caller] = await Promise.all([
+        app.api.get(paths.notes(store, customerId), [["pageSize", 50]]),
+        callerStaffId(app),
+      ]);
+      me = caller;
       replace(list, data.notes.length ? data.notes.map(noteItem) : h("li", {}, t("noNotes")));
     } catch (error) {
       notice(messages, "bad", app.problem(error));
@@ -308,29 +330,4 @@ function notesPanel(app, store, customerId) {
     h("button", {}, t("addNote")),
   );
   return section(t("notes"), messages, list, form);
-}
-
-// Follow-ups and messages: shown when the API document has their routes, skipped silently when
-// not (or when the route answers 404), never in the way of the rest of the page.
-function optionalPanels(app, store, customerId) {
-  const holder = h("div", { class: "columns" });
-  app.features ??= optionalFeatures(app.config.apiBase);
-  app.features.then(async (found) => {
-    for (const [kind, template] of Object.entries(found)) {
-      const path = template.replace("{storeId}", encodeURIComponent(store)).replace("{customerId}", encodeURIComponent(customerId));
-      try {
-        const { data } = await app.api.get(path);
-        const items = Object.values(data || {}).find(Array.isArray) || [];
-        holder.append(
-          section(
-            t(kind),
-            h("ul", { class: "notes" }, items.map((item) => h("li", {}, [item.subject, item.title, item.text, item.dueDate && formatDate(item.dueDate), item.status].filter(Boolean).join(" · ")))),
-          ),
-        );
-      } catch {
-        // Not there yet, or not for this caller: nothing to show.
-      }
-    }
-  });
-  return holder;
 }

@@ -40,6 +40,26 @@ export function problemText(error, context = {}) {
       return t("pTooLarge");
     case "idempotency-key-reused":
       return t("pIdemReused");
+    case "followup-not-open":
+      return t("pFollowupNotOpen", { state: t(`st_${problem.state}`) });
+    case "etag-mismatch":
+      return t("pChangedElsewhere");
+    case "consent-missing":
+      return t("pConsentMissing");
+    case "contact-missing":
+      return t("pContactMissing");
+    case "quiet-hours": {
+      // The problem says until when in `detail` ("... send after 08:00", the store's time);
+      // a structured member would be better, and is used first when the API has one.
+      const until = problem.until || /after (\d{1,2}:\d{2})/.exec(problem.detail || "")?.[1];
+      return until ? t("pQuietHoursUntil", { until }) : t("pQuietHours");
+    }
+    case "frequency-cap":
+      return t("pFrequencyCap");
+    case "outreach-disabled":
+      return t("pOutreachDisabled");
+    case "customer-not-in-book":
+      return t("pNotInBook");
     case "unauthenticated":
       return t("signedOutExpired");
     default:
