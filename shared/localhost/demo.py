@@ -286,7 +286,6 @@ def main() -> int:
     delivering = outreach.start()
     reset_settings()  # the outreach settings just set
     reset_services()
-    outreach.install_policy()
     run = LocalRun(api_port=PORT, page_port=PAGE_PORT, run_queues=delivering)
     print_welcome(run.tokens, run.host.url.rstrip("/"), run.page_url)
     try:
