@@ -394,3 +394,47 @@ def test_the_unsubscribe_link_of_a_sent_email_opts_out_in_one_click(
     assert refused.status == 409, refused
     assert refused.json["type"] == "urn:clienteling:problem:consent-missing"
     assert send(alice, "k-3", channel="sms", text="Hi").status == 202  # SMS is its own consent
+
+
+def _sms_state(client: ApiClient, store_id: str, customer_id: str) -> str:
+    reply = client.get(pos_path(store_id, f"customers/{customer_id}/consent"))
+    assert reply.status == 200, reply
+    return reply.json["consent"]["sms"]["state"]
+
+
+def test_a_stop_to_a_legal_entitys_own_number_opts_out_there_only(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    # The same phone is on a customer of each legal entity (a shared family phone, or one
+    # person who shops with both retailers); DEMF texts from a number of its own.
+    german = "DC003"  # +1 206 555 0003, like CUSTOMER
+    dated = {"state": "opted-in", "givenAt": "2026-01-01T00:00:00Z"}
+    world.import_records(
+        "DEMF",
+        "customers",
+        [{"customerId": german, "name": "Kunde Drei", "phone": CUSTOMER_PHONE,
+          "addressBooks": ["DE1"], "consent": {"sms": dated}}],
+    )  # fmt: skip
+    switch_on(world, smsNumbers=[SMS_NUMBER])
+    switch_on(world, "DEMF", smsNumbers=["+4930555000100"])
+    erin = world.as_staff("erin")
+
+    def stop(to: str, message_id: str) -> None:
+        inbound = {"messageId": message_id, "from": CUSTOMER_PHONE, "to": to, "message": "STOP"}
+        assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
+
+    stop(SMS_NUMBER, "in-1")  # USRT's number: USRT's customer only
+    assert _sms_state(alice, "S1", CUSTOMER) == "opted-out"
+    assert _sms_state(erin, "D1", german) == "opted-in"
+    stop("+18005550777", "in-2")  # a number no legal entity lists: everyone on the phone
+    assert _sms_state(erin, "D1", german) == "opted-out"
+
+
+def test_the_openapi_document_names_the_send_routes_refusals(world: World) -> None:
+    document = world.api.get("/api/openapi.json").json
+    send_route = document["paths"]["/api/stores/{storeId}/customers/{customerId}/messages"]
+    refusals = send_route["post"]["responses"]["409"]["description"]
+    for slug in ("outreach-disabled", "consent-missing", "contact-missing", "quiet-hours"):
+        assert f"urn:clienteling:problem:{slug}" in refusals
+    assert "urn:clienteling:problem:frequency-cap" in refusals
+    assert "202" in send_route["post"]["responses"]
