@@ -231,7 +231,8 @@ def example_calls(base: str) -> list[str]:
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
         f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
         f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: $(uuidgen)"'
-        f""" -d '{{"channel": "email", "text": "Hello {{customer.firstName}}!"}}'"""
+        f""" -d '{{"channel": "email", "subject": "New arrivals","""
+        f""" "text": "Hello {{customer.firstName}}, they are in!"}}'"""
         f" {base}/api/stores/SEA01/customers/C00003/messages",
         f"curl {base}/api/openapi.json",
     ]
