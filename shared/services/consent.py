@@ -222,6 +222,7 @@ class ConsentService:
         language = sender = None
         applied = 0
         owners = self._storage.consent.owners_of_phone(key)
+        # `to` of ACS's SMSReceived is the resource's number the customer texted.
         texted = self._legal_entities_texting_from(phone_key(to_phone))
         if texted:  # the number texted says whose customer wrote; otherwise err towards all
             owners = [owner for owner in owners if owner.legal_entity in texted]
