@@ -90,6 +90,9 @@ class EndpointSpec:
     # Statuses of problems only this route answers (e.g. 422 when a setup check fails); the
     # OpenAPI document adds them to the ones every route of its kind can answer.
     problem_statuses: tuple[int, ...] = ()
+    # Problem types only this route answers, as their error classes (ClientelingError): the
+    # OpenAPI document names each type under its status, so a POS can tell refusals apart.
+    problem_types: tuple[type, ...] = ()
     # What the success answer is (the unsubscribe page answers text/html).
     response_media_type: str = "application/json"
 

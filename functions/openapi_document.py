@@ -99,7 +99,8 @@ def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _errors_for(spec: EndpointSpec) -> dict[str, Any]:
-    codes = {"400", "500", *(str(status) for status in spec.problem_statuses)}
+    statuses = (*spec.problem_statuses, *(error.status for error in spec.problem_types))
+    codes = {"400", "500", *(str(status) for status in statuses)}
     if spec.access is not Access.PUBLIC:
         # Token keys, headquarters data and storage are behind every authenticated route:
         # 409 when setup is missing or unpublished, 503 when a dependency is unavailable.
@@ -115,12 +116,20 @@ def _errors_for(spec: EndpointSpec) -> dict[str, Any]:
     ref = {"$ref": "#/components/schemas/Problem"}
     return {
         code: {
-            "description": "problem",
+            "description": _problem_description(spec, code),
             "headers": _headers(_problem_headers(code)),
             "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}},
         }
         for code in sorted(codes)
     }
+
+
+def _problem_description(spec: EndpointSpec, code: str) -> str:
+    own = [error.slug for error in spec.problem_types if str(error.status) == code]
+    if not own:
+        return "problem"
+    types = ", ".join(f"{PROBLEM_TYPE_PREFIX}{slug}" for slug in own)
+    return f"problem; this route's own types (docs/problems.md): {types}"
 
 
 def _problem_headers(code: str) -> list[str]:

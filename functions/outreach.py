@@ -13,7 +13,14 @@ from functions.outreach_schemas import MessageInput, MessageResource
 from functions.route_values import route_id
 from functions.store_caller import store_staff
 from shared.composition import services
-from shared.domain.errors import ValidationFailed
+from shared.domain.errors import (
+    ConsentMissing,
+    ContactMissing,
+    FrequencyCap,
+    OutreachDisabled,
+    QuietHours,
+    ValidationFailed,
+)
 from shared.messaging.storage_queue import CONNECTION
 from shared.services.idempotency import Result
 from shared.services.outreach import DELIVERY_QUEUE, MessageRequest
@@ -35,7 +42,8 @@ MESSAGES_ROUTE = "stores/{storeId}/customers/{customerId}/messages"
     success_status=202,
     headers=("Idempotency-Key",),
     required_headers=("Idempotency-Key",),
-    problem_statuses=(409, 503),
+    # In the order the policy applies them: the first that holds is the answer.
+    problem_types=(OutreachDisabled, ConsentMissing, ContactMissing, QuietHours, FrequencyCap),
     **POS,
 )
 def send_message(request: ApiRequest) -> ApiResponse:

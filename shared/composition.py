@@ -74,7 +74,7 @@ class Services:
     card_measures: InsightsMeasureSource
     consent: ConsentService
     # SendPolicy, TemplateRenderer and ConsentEvents of shared/ports/outreach.py in one.
-    outreach_policy: OutreachPolicy | None
+    outreach_policy: OutreachPolicy
     followups: FollowupService
     followup_generation: FollowupGeneration
     outreach: OutreachService
@@ -158,7 +158,7 @@ def build_outreach(
     contexts: ClientelingContexts,
     published: PublishedCache,
     secrets: SecretResolver,
-    policy: Any,
+    policy: OutreachPolicy,
 ) -> OutreachService:
     """Sending messages; ACS, the queue and the alert channels are made on first use, so a
     deployment without outreach settings starts (and answers 503 only where it must)."""
@@ -196,10 +196,7 @@ def build_outreach(
             lambda: AlertDispatcher(channels_from_settings(settings.raw, secrets, poster)),
         )
 
-    events = policy if hasattr(policy, "inbound_sms") else None
-    return OutreachService(
-        storage, clock, contexts, published, policy, events, sender, queue, alerts
-    )
+    return OutreachService(storage, clock, contexts, published, policy, sender, queue, alerts)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

@@ -185,14 +185,6 @@ class SettingUnavailable(ClientelingError):
         self.reason = reason
 
 
-class OutreachNotConfigured(ClientelingError):
-    """Sending messages needs the consent and templates side (and ACS settings) wired in."""
-
-    slug = "configuration-missing"
-    title = "Configuration missing"
-    status = 503
-
-
 class OutreachRefused(ClientelingError):
     """A message the send policy refuses; each subclass is one rule (docs/outreach.md)."""
 

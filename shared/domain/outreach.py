@@ -25,6 +25,7 @@ UNSUBSCRIBE_BASE_URL = (
     r"^(https://[^\s/?#]+|http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?)(/[^\s?#]*)?$"
 )
 
+E164 = r"^\+[1-9][0-9]{6,14}$"
 ClockTime = Annotated[
     str,
     StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
@@ -96,6 +97,16 @@ class OutreachSettings(DomainModel):
     sms_sender_name: Annotated[str, StringConstraints(min_length=1, max_length=30)] = Field(
         default="Your store", description="how the STOP/START confirmations name the sender"
     )
+    sms_numbers: list[Annotated[str, StringConstraints(pattern=E164)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the numbers (E.164) this legal entity texts its customers from: a STOP or"
+        " START texted to one of them changes consent in this legal entity only; empty: a"
+        " keyword applies to the sender's customers in every legal entity",
+    )
+
+    def texts_from(self, number: str) -> bool:
+        return number in self.sms_numbers
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,8 @@ def example_calls(base: str) -> list[str]:
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
         f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
         f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: $(uuidgen)"'
-        f""" -d '{{"channel": "email", "text": "Hello {{customer.firstName}}!"}}'"""
+        f""" -d '{{"channel": "email", "subject": "New arrivals","""
+        f""" "text": "Hello {{customer.firstName}}, they are in!"}}'"""
         f" {base}/api/stores/SEA01/customers/C00003/messages",
         f"curl {base}/api/openapi.json",
     ]
@@ -286,7 +287,6 @@ def main() -> int:
     delivering = outreach.start()
     reset_settings()  # the outreach settings just set
     reset_services()
-    outreach.install_policy()
     run = LocalRun(api_port=PORT, page_port=PAGE_PORT, run_queues=delivering)
     print_welcome(run.tokens, run.host.url.rstrip("/"), run.page_url)
     try:

@@ -95,6 +95,9 @@ ACTIVITY_TYPES = {
 # Outreach on, with the local host as the unsubscribe links' address (docs/outreach.md).
 OUTREACH_SETTINGS = {
     "outreachEnabled": True,
+    # No quiet hours in the demo, so the example send works at any hour of the day; a
+    # retailer keeps the default (21:00 to 08:00 store time) or sets its own.
+    "quietHours": None,
     "unsubscribeBaseUrl": "http://localhost:7071",
     "defaultCallingCode": "1",
     "smsSenderName": "Clienteling Demo",
@@ -223,6 +226,15 @@ def staff_records() -> list[dict[str, Any]]:
     ]
 
 
+# The customer of the printed example calls: opted in to email and SMS, dated, so the
+# example send is accepted and delivered whatever the random consent flags say.
+EXAMPLE_CUSTOMER = "C00003"
+EXAMPLE_CONSENT = {
+    channel: {"state": "opted-in", "givenAt": "2026-01-15T10:00:00Z"}
+    for channel in ("email", "sms")
+}
+
+
 def customer_records(count: int = 300, seed: int = 42) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     today = dt.date.today()
@@ -248,6 +260,8 @@ def customer_records(count: int = 300, seed: int = 42) -> list[dict[str, Any]]:
                 "lastVisit": (today - dt.timedelta(days=rng.randint(0, 400))).isoformat(),
             },
         }
+        if record["customerId"] == EXAMPLE_CUSTOMER:
+            record["consent"] = EXAMPLE_CONSENT
         if rng.random() < 0.3:
             record["anniversary"] = (
                 dt.date(rng.randint(1980, 2020), 1, 1) + dt.timedelta(days=rng.randint(0, 364))

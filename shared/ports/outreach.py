@@ -73,7 +73,7 @@ class TemplateRenderer(Protocol):
 
 
 class ConsentEvents(Protocol):
-    """How the messaging side reports what customers did by SMS (the unsubscribe link route is the consent side's own)."""
+    """What customers said by SMS (the unsubscribe link has its own route, functions/unsubscribe.py)."""
 
     def inbound_sms(
         self, *, from_phone: str, to_phone: str, text: str, received_at: datetime
@@ -81,3 +81,7 @@ class ConsentEvents(Protocol):
         """Apply STOP/START-style keywords (any case, the seed's languages) to the sender's
         consent; return the confirmation text to send back, or None when it was no keyword."""
         ...
+
+
+class OutreachRules(SendPolicy, TemplateRenderer, ConsentEvents, Protocol):
+    """All that sending asks of consent, settings and templates (shared/services/outreach_policy.py)."""

@@ -31,9 +31,10 @@ class OutreachRecords(Protocol):
         """The message ACS knows by this id (delivery reports name only that id)."""
         ...
 
-    def count_since(self, legal_entity: str, store_id: str, customer_id: str, since: str) -> int:
-        """Messages from this store to this customer accepted at or after `since` that count
-        for the frequency cap (see OutreachMessage.counts_for_cap)."""
+    def count_since(self, legal_entity: str, customer_id: str, since: str) -> int:
+        """Messages to this customer (from any store and associate of the legal entity)
+        accepted at or after `since` that count for the frequency cap (see
+        OutreachMessage.counts_for_cap): the cap protects the customer, whoever sends."""
         ...
 
     def outbox(self, accepted_before: str, limit: int) -> list[OutreachMessage]:

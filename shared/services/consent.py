@@ -221,7 +221,12 @@ class ConsentService:
             return None
         language = sender = None
         applied = 0
-        for owner in self._storage.consent.owners_of_phone(key):
+        owners = self._storage.consent.owners_of_phone(key)
+        # `to` of ACS's SMSReceived is the resource's number the customer texted.
+        texted = self._legal_entities_texting_from(phone_key(to_phone))
+        if texted:  # the number texted says whose customer wrote; otherwise err towards all
+            owners = [owner for owner in owners if owner.legal_entity in texted]
+        for owner in owners:
             stored = self._storage.consent.get(owner.legal_entity, owner.customer_id)
             if stored is None or stored.phone_key != key:
                 continue  # a lookup can outlive a phone change by a crash; the record decides
@@ -245,6 +250,13 @@ class ConsentService:
         # Log the outcome, never the number or the text.
         log.info("inbound SMS keyword %s applied to %d customer(s)", found.value, applied)
         return reply(found, language, sender or OutreachSettings().sms_sender_name)
+
+    def _legal_entities_texting_from(self, number: str | None) -> set[str]:
+        """The legal entities whose outreach settings list `number` (smsNumbers)."""
+        if number is None:
+            return set()
+        entities = self._published.current().entities.items()
+        return {le for le, view in entities if view.outreach and view.outreach.texts_from(number)}
 
     def _sender_name(self, legal_entity: str) -> str | None:
         settings = self._published.current().entity(legal_entity).outreach

@@ -1,7 +1,7 @@
 """Sending messages: accept (policy, outbox, activity), relay to the queue, deliver through
 ACS, and apply what ACS reports back (delivery reports, inbound SMS).
 
-The send policy, templates and consent belong to their own service (shared/ports/outreach.py);
+The send policy, templates and consent are `OutreachRules` (shared/ports/outreach.py);
 this one moves messages. Every step can run twice without sending twice: a message's status
 only moves forward, and ACS deduplicates on ids derived from the message.
 """
@@ -22,7 +22,6 @@ from shared.domain.activities import Activity
 from shared.domain.errors import (
     Forbidden,
     NotFound,
-    OutreachNotConfigured,
     refusal_error,
 )
 from shared.domain.instants import instant_text, parse_instant
@@ -38,7 +37,7 @@ from shared.domain.record_ids import time_ordered_id
 from shared.messaging.poison_alert import alert_poison
 from shared.ports.clock import Clock
 from shared.ports.messaging import DeliveryQueue, MessageSender, SendRejected
-from shared.ports.outreach import Channel, ConsentEvents, Rendered
+from shared.ports.outreach import Channel, OutreachRules, Rendered
 from shared.ports.storage import Storage
 from shared.services.clienteling_context import ClientelingContexts
 from shared.services.customer_scope import require_writable_customer
@@ -82,8 +81,7 @@ class OutreachService:
         clock: Clock,
         contexts: ClientelingContexts,
         published: PublishedCache,
-        policy: Any,  # SendPolicy and TemplateRenderer; None when consent is not wired in
-        consent_events: ConsentEvents | None,
+        policy: OutreachRules,
         sender: Callable[[], MessageSender],
         queue: Callable[[], DeliveryQueue],
         alerts: Callable[[], AlertDispatcher],
@@ -93,7 +91,6 @@ class OutreachService:
         self._contexts = contexts
         self._published = published
         self.policy = policy
-        self.consent_events = consent_events
         self._sender = sender
         self._queue = queue
         self._alerts = alerts
@@ -111,7 +108,7 @@ class OutreachService:
         A retry with the same `message_id` returns the message stored first; the enqueue
         that follows a retry is harmless (delivery is idempotent).
         """
-        policy = self._require_policy()
+        policy = self.policy
         legal_entity = staff.legal_entity
         # A retry of a request that died after storing (the idempotency record names the same
         # id) must not ask the policy again: the cap would count the message against itself.
@@ -121,9 +118,7 @@ class OutreachService:
         require_writable_customer(self._storage.customers, legal_entity, customer_id)
         self._require_in_book(staff, customer_id)
         now = self._clock.now()
-        sent = self._storage.outreach.count_since(
-            legal_entity, staff.store.store_id, customer_id, cap_window_start(now)
-        )
+        sent = self._storage.outreach.count_since(legal_entity, customer_id, cap_window_start(now))
         refusal = policy.refusal(
             legal_entity=legal_entity,
             store_id=staff.store.store_id,
@@ -160,14 +155,6 @@ class OutreachService:
         )
         stored = self._storage.outreach.accept(message, self._activity(message))
         return self._enqueue(stored) or stored
-
-    def _require_policy(self) -> Any:
-        if self.policy is None:
-            raise OutreachNotConfigured(
-                "sending messages is not set up in this deployment (consent and templates);"
-                " operators: see docs/outreach.md"
-            )
-        return self.policy
 
     def _require_in_book(self, staff: StaffContext, customer_id: str) -> None:
         """My book; or, with manage-store-client-books, a book of my store client book."""
@@ -270,7 +257,7 @@ class OutreachService:
             return "unknown message (erased?): dropped"
         if message.status in HANDED_OVER:
             return f"already {message.status}: nothing sent"
-        policy = self._require_policy()
+        policy = self.policy
         # Consent may have been withdrawn (STOP) or outreach switched off since it was
         # accepted: ask again as of the acceptance time, so only such changes can refuse it.
         refusal = policy.refusal(
@@ -363,15 +350,13 @@ class OutreachService:
 
     def inbound_sms(self, data: dict[str, Any]) -> str:
         """STOP/START and the like: consent changes; the confirmation goes back at once."""
-        if self.consent_events is None:
-            raise OutreachNotConfigured("inbound SMS needs the consent side wired in")
         received = data.get("receivedTimestamp")
         try:
             received_at = parse_instant(str(received)) if received else self._clock.now()
         except ValueError:
             received_at = self._clock.now()
         from_phone, to_phone = str(data.get("from") or ""), str(data.get("to") or "")
-        reply = self.consent_events.inbound_sms(
+        reply = self.policy.inbound_sms(
             from_phone=from_phone,
             to_phone=to_phone,
             text=str(data.get("message") or ""),

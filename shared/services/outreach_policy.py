@@ -1,7 +1,7 @@
 """What sending needs from consent, outreach settings and templates (shared/ports/outreach.py).
 
-`OutreachPolicy` answers the messaging side: may this message go now (the rule is
-`shared.domain.outreach.refusal`), to which address, with which words. Settings and
+`OutreachPolicy` answers sending (shared/services/outreach.py): may this message go now (the
+rule is `shared.domain.outreach.refusal`), to which address, with which words. Settings and
 templates come from the published view (job 1110), consent from the consent store, so a
 POS send reads what the POS reads everywhere else.
 """

@@ -103,7 +103,7 @@ class UnsubscribeLinks:
 
 def build_unsubscribe_links(settings: Settings) -> UnsubscribeLinks:
     """From UNSUBSCRIBE_LINK_KEY; locally, a random key kept under .local/ across restarts.
-    Without a usable key, links fail closed (503 configuration-missing) where they are used."""
+    Without a usable key, links fail closed (503 setting-unavailable) where they are used."""
     value = settings.get(KEY_SETTING)
     try:
         if value or settings.auth.mode != "local":

@@ -60,7 +60,7 @@ def test_a_message_is_stored_with_its_activity_and_a_retry_stores_nothing_new(
     assert storage.outreach.get("USRT", "UC002", "m0001") is None
 
 
-def test_the_cap_counts_one_stores_messages_to_one_customer_since_an_instant(
+def test_the_cap_counts_every_stores_messages_to_one_customer_since_an_instant(
     storage: Storage,
 ) -> None:
     accept(storage, message(1, "2026-04-20T10:00:00.000Z"))  # before the window
@@ -72,9 +72,9 @@ def test_the_cap_counts_one_stores_messages_to_one_customer_since_an_instant(
     never_sent = accept(storage, message(6, "2026-04-30T13:00:00.000Z"))
     storage.outreach.update(replace(never_sent, status=MessageStatus.FAILED))
     since = "2026-04-24T10:00:00.000Z"
-    assert storage.outreach.count_since("USRT", "S1", "UC001", since) == 2
-    assert storage.outreach.count_since("USRT", "S2", "UC001", since) == 1
-    assert storage.outreach.count_since("DEMF", "S1", "UC001", since) == 0
+    assert storage.outreach.count_since("USRT", "UC001", since) == 3  # S1 twice, S2 once
+    assert storage.outreach.count_since("USRT", "UC002", since) == 1
+    assert storage.outreach.count_since("DEMF", "UC001", since) == 0
 
 
 def test_the_outbox_holds_accepted_messages_older_than_the_instant_oldest_first(

@@ -17,12 +17,10 @@ from typing import Any
 import pytest
 
 from functions.http_support import ENDPOINTS
-from shared.composition import services
 from shared.settings import CosmosSettings
 from tests.cosmos.harness import CosmosTarget, CosmosTestServer
 from tests.support.activity_factories import activities_path, activity_body, notes_path
 from tests.support.followups import followup_path, generate, put_rules
-from tests.support.outreach_policy import PolicyForTests, install
 from tests.support.world import World, add_to_book, pos_path
 
 TIMELINE = activities_path("S1", "UC001")
@@ -177,6 +175,10 @@ def test_every_pos_route_reads_the_published_version_once(
     card_etag = alice.get(in_book).etag
     template = {"name": "Hello", "channel": "sms", "texts": {"en": {"body": "Hi"}}}
     world.ok(world.admin.put("/api/admin/USRT/message-templates/HELLO", json=template))
+    # Outreach on without quiet hours (the test must not depend on the hour), and the
+    # customer's email opt-in captured at the POS, so the send below is accepted.
+    outreach = {"outreachEnabled": True, "quietHours": None, "unsubscribeBaseUrl": "https://x.test"}
+    world.ok(world.admin.put("/api/admin/USRT/outreach-settings", json=outreach))
     world.ok(world.admin.post("/api/admin/distribution/1110/run"))
     world.ok(alice.get(pos_path("S1", "activity-types")))  # loads the view the run published
     consent = f"{in_book}/consent"
@@ -185,26 +187,20 @@ def test_every_pos_route_reads_the_published_version_once(
     generate(world)
     work = world.ok(alice.get(pos_path("S1", "followups")))["followups"]
     done, later, gone = work[:3]
-    # Sending asks a policy that always allows (quiet hours would make this test depend on
-    # the hour); without a queue configured the message stays in the outbox (202 all the
-    # same), which is what this test measures: the request, not the delivery. The consent
-    # side's own policy is back for every other route.
-    policy = PolicyForTests()
-    policy.opt_in("USRT", "UC003", "email")
+    opt_in = {"channel": "email", "state": "opted-in", "confirmationText": "Yes"}
+    world.ok(alice.post(f"{in_book}/consent", json=opt_in))
+    # Without a queue configured the message stays in the outbox (202 all the same), which is
+    # what this test measures: the request, not the delivery.
     messages = pos_path("S1", "customers/UC003/messages")
     sent: list[str] = []
 
     def send_message() -> Any:
-        real = services().outreach_policy
-        install(policy)
-        try:
-            reply = alice.post(
-                messages,
-                json={"channel": "email", "text": "Hi"},
-                headers={"Idempotency-Key": "k1"},
-            )
-        finally:
-            install(real)
+        reply = alice.post(
+            messages,
+            json={"channel": "email", "subject": "Hello", "text": "Hi"},
+            headers={"Idempotency-Key": "k1"},
+        )
+        assert reply.status == 202, reply
         sent.append(reply.json["messageId"])
         return reply
 

@@ -1,6 +1,8 @@
-"""Property, through the routes and the send policy: whatever mix of headquarters imports,
-POS captures and SMS keywords a customer's history holds, no message may go after the
-customer's latest own opt-out unless the customer opted in again later."""
+"""Property, through the routes as a POS, headquarters and ACS would call them: whatever mix of
+headquarters imports, POS captures and SMS keywords (posted to the Event Grid webhook) a
+customer's history holds, the send route accepts a message only when the customer's consent
+reads opted-in, and never after the customer's latest own opt-out unless the customer opted in
+again later."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.composition import services
+from tests.support.outreach_fixtures import INBOUND, SMS_NUMBER, Outreach, event, switch_on
 from tests.support.properties import THROUGH_THE_APP
-from tests.support.world import World, pos_path
+from tests.support.world import World, add_to_book, pos_path
 
 _customers = itertools.count(1)
 
@@ -33,27 +35,25 @@ STEPS = st.lists(
 )
 
 
-def enable_outreach(world: World) -> None:
-    path = "/api/admin/USRT/outreach-settings"
-    if world.admin.get(path).etag is None:
-        world.ok(world.admin.put(path, json={"outreachEnabled": True, "quietHours": None}))
-        world.ok(world.admin.post("/api/admin/distribution/1110/run"))
+SMS_RECEIVED = "Microsoft.Communication.SMSReceived"
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@THROUGH_THE_APP
+@settings(THROUGH_THE_APP, max_examples=15)  # each example is a dozen requests
 @given(steps=STEPS)
-def test_no_message_after_an_own_opt_out_without_a_later_opt_in(
-    world: World, steps: list[tuple[str, Any, Any]]
+def test_no_message_without_consent(
+    world: World, outreach: Outreach, steps: list[tuple[str, Any, Any]]
 ) -> None:
-    enable_outreach(world)
+    if world.admin.get("/api/admin/USRT/outreach-settings").etag is None:
+        switch_on(world)  # once: the world lives across examples
     n = next(_customers)
     customer, phone = f"UP{n:04d}", f"+1206777{n:04d}"
     record = {"customerId": customer, "name": "Prop Erty", "phone": phone, "addressBooks": ["AB1"]}
     world.import_records("USRT", "customers", [record])
+    add_to_book(world, "alice", [customer], "S1")
     opted_out_at: dt.datetime | None = None  # the customer's latest own opt-out
     opted_in_since = False  # an opt-in that counts from after it
     for kind, value, offset in steps:
@@ -79,21 +79,23 @@ def test_no_message_after_an_own_opt_out_without_a_later_opt_in(
                 assert reply.status == 200, reply
             else:
                 state = "opted-out" if value.upper() in ("STOP", "STOPP") else "opted-in"
-                assert services().outreach_policy.inbound_sms(
-                    from_phone=phone, to_phone="+18005550100", text=value, received_at=now()
-                )
+                inbound = {"messageId": f"in-{n}-{before.timestamp()}", "from": phone,
+                           "to": SMS_NUMBER, "message": value}  # fmt: skip
+                assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
             if state == "opted-out":
                 opted_out_at, opted_in_since = before, False
             elif opted_out_at is not None:
                 opted_in_since = True
-    if opted_out_at is None or opted_in_since:
-        return
-    refused = services().outreach_policy.refusal(
-        legal_entity="USRT",
-        store_id="S1",
-        customer_id=customer,
-        channel="sms",
-        now=now(),
-        sent_last_7_days=0,
+    alice = world.as_staff("alice")
+    reply = alice.post(
+        pos_path("S1", f"customers/{customer}/messages"),
+        json={"channel": "sms", "text": "New arrivals are in"},
+        headers={"Idempotency-Key": f"property-{n}"},
     )
-    assert refused is not None and refused.problem_type == "consent-missing", steps
+    consent = world.ok(alice.get(pos_path("S1", f"customers/{customer}/consent")))
+    opted_in = consent["consent"]["sms"]["state"] == "opted-in"
+    assert reply.status == (202 if opted_in else 409), (reply, consent, steps)
+    if opted_out_at is not None and not opted_in_since:
+        assert reply.status == 409, steps
+    if reply.status == 409:
+        assert reply.json["type"] == "urn:clienteling:problem:consent-missing", steps

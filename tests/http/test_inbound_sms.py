@@ -1,4 +1,4 @@
-"""Inbound SMS keywords (what the messaging side hands over from Event Grid's SMSReceived):
+"""Inbound SMS keywords (what Event Grid hands over from ACS as SMSReceived):
 STOP and START change SMS consent of every customer filed under the sender's number, found by
 its E.164 key; the answer is the carrier-style confirmation in the customer's language."""
 

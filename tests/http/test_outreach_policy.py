@@ -1,7 +1,7 @@
-"""The send policy the messaging side asks before every message (shared/ports/outreach.py):
-kill switch, consent, address, quiet hours in the store's own time zone, frequency cap, and
-rendering with the signed unsubscribe link. Set up through the routes, asked as the send
-route asks."""
+"""The send policy, asked before a message is accepted and again before it leaves
+(shared/ports/outreach.py): kill switch, consent, address, quiet hours in the store's own time
+zone, frequency cap, and rendering with the signed unsubscribe link. Set up through the routes,
+asked as the send route asks."""
 
 from __future__ import annotations
 

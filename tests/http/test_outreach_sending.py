@@ -1,5 +1,6 @@
 """Sending messages to customers: the POS route, the delivery queue function and ACS's events,
-against the ACS stand-in (HTTPS, real SDKs) and Azurite, with a test send policy."""
+against the ACS stand-in (HTTPS, real SDKs) and Azurite, with the app's own send policy:
+outreach settings and templates published by job 1110, consent captured at the POS."""
 
 from __future__ import annotations
 
@@ -10,9 +11,19 @@ from typing import Any
 import pytest
 
 from shared.composition import reset_services
+from shared.domain.instants import instant_text
 from shared.messaging.storage_queue import StorageDeliveryQueue
 from tests.support.api_client import ApiClient
-from tests.support.outreach_fixtures import INBOUND, REPORTS, SMS_NUMBER, Outreach, event
+from tests.support.outreach_fixtures import (
+    INBOUND,
+    REPORTS,
+    SMS_NUMBER,
+    UNSUBSCRIBE_BASE,
+    Outreach,
+    capture,
+    event,
+    switch_on,
+)
 from tests.support.world import World, add_to_book, pos_path, use_clock
 
 CUSTOMER = "UC003"  # in address book AB1 (stores S1 and S2)
@@ -28,6 +39,8 @@ def send(
     client: ApiClient, key: str, path: str = MESSAGES, **body: Any
 ) -> Any:  # the reply, whatever its status
     payload = {"channel": "email", "text": "Your order is ready, {customer.firstName}.", **body}
+    if payload["channel"] == "email" and payload["text"] is not None:
+        payload.setdefault("subject", "Your order")
     return client.post(path, json=payload, headers={"Idempotency-Key": key})
 
 
@@ -39,10 +52,12 @@ def timeline(world: World, staff: str = "alice") -> list[dict[str, Any]]:
 
 @pytest.fixture
 def alice(world: World, outreach: Outreach) -> ApiClient:
-    """Alice has the customer in her book; the customer opted in to email and SMS."""
+    """Outreach is on; Alice has the customer in her book; the customer opted in to email and
+    SMS at her till."""
+    switch_on(world)
     add_to_book(world, "alice", [CUSTOMER], "S1")
-    outreach.policy.opt_in("USRT", CUSTOMER, "email")
-    outreach.policy.opt_in("USRT", CUSTOMER, "sms")
+    capture(world, CUSTOMER, "email")
+    capture(world, CUSTOMER, "sms")
     return world.as_staff("alice")
 
 
@@ -61,8 +76,8 @@ def test_an_email_is_accepted_queued_sent_once_and_shown_on_the_timeline(
     [email] = outreach.acs.emails()
     assert email.to == CUSTOMER_EMAIL
     assert email.body == "Your order is ready, Customer."
-    # RFC 8058 one-click unsubscribe on every email that carries a link.
-    assert email.headers["List-Unsubscribe"].startswith("<https://clienteling.example/")
+    # RFC 8058 one-click unsubscribe on every email.
+    assert email.headers["List-Unsubscribe"].startswith(f"<{UNSUBSCRIBE_BASE}/api/unsubscribe/")
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     [activity] = timeline(world)
     assert activity["activityId"] == accepted["messageId"]
@@ -77,7 +92,7 @@ def test_an_email_is_accepted_queued_sent_once_and_shown_on_the_timeline(
 def test_without_consent_the_send_is_refused_and_nothing_is_stored_or_queued(
     world: World, outreach: Outreach, alice: ApiClient
 ) -> None:
-    outreach.policy.consent.clear()
+    capture(world, CUSTOMER, "email", "opted-out")
     reply = send(alice, "k-1")
     assert reply.status == 409, reply
     assert reply.json["type"] == "urn:clienteling:problem:consent-missing"
@@ -85,32 +100,68 @@ def test_without_consent_the_send_is_refused_and_nothing_is_stored_or_queued(
     assert outreach.queued() == 0 and timeline(world) == []
 
 
-@pytest.mark.parametrize(
-    ("setup", "problem"),
-    [
-        (lambda p: p.disabled.add("USRT"), "outreach-disabled"),  # the kill switch
-        (lambda p: setattr(p, "quiet", True), "quiet-hours"),
-        (lambda p: setattr(p, "weekly_cap", 0), "frequency-cap"),
-    ],
-)
-def test_each_refusal_of_the_policy_is_its_problem_type(
-    world: World, outreach: Outreach, alice: ApiClient, setup: Any, problem: str
-) -> None:
-    setup(outreach.policy)
-    reply = send(alice, "k-1")
-    assert reply.status == 409, reply
-    assert reply.json["type"] == f"urn:clienteling:problem:{problem}"
-    assert outreach.queued() == 0 and timeline(world) == []
-
-
-def test_the_kill_switch_also_stops_messages_already_accepted(
+def test_the_kill_switch_refuses_sends_and_stops_messages_already_accepted(
     world: World, outreach: Outreach, alice: ApiClient
 ) -> None:
-    send(alice, "k-1")
-    outreach.policy.disabled.add("USRT")
-    assert outreach.deliver_all() == [True]  # handled: refused, not retried
+    assert send(alice, "k-1").status == 202
+    switch_on(world, outreachEnabled=False)
+    refused = send(alice, "k-2")
+    assert refused.status == 409, refused
+    assert refused.json["type"] == "urn:clienteling:problem:outreach-disabled"
+    assert outreach.deliver_all() == [True]  # handled: refused at delivery, not retried
     assert outreach.acs.sent == []
-    assert timeline(world)[0]["deliveryStatus"] == "failed"
+    [activity] = timeline(world)
+    assert activity["deliveryStatus"] == "failed"
+
+
+def test_quiet_hours_are_each_stores_own_local_time(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    stores = [
+        {"storeId": "S1", "name": "Seattle", "addressBooks": ["AB1"],
+         "timeZone": "America/Los_Angeles"},
+        {"storeId": "S2", "name": "Portland", "addressBooks": ["AB1", "AB2"],
+         "timeZone": "Europe/Berlin"},
+    ]  # fmt: skip
+    world.import_records("USRT", "stores", stores)
+    world.ok(world.admin.post("/api/admin/distribution/1090/run"))
+    switch_on(world, quietHours={"start": "21:00", "end": "08:00"})
+    bob = world.as_staff("bob")  # manages the store client books of S1 and S2
+    in_berlin = pos_path("S2", f"customers/{CUSTOMER}/messages")
+    # 14:30 UTC: 07:30 in Seattle (quiet), 16:30 in Berlin (open)
+    use_clock(dt.datetime(2026, 6, 1, 14, 30, tzinfo=dt.UTC))
+    seattle = send(bob, "k-1")
+    assert seattle.status == 409, seattle
+    assert seattle.json["type"] == "urn:clienteling:problem:quiet-hours"
+    assert send(bob, "k-2", path=in_berlin).status == 202
+    # 05:00 UTC: 22:00 in Seattle and 07:00 in Berlin, both quiet
+    use_clock(dt.datetime(2026, 6, 2, 5, 0, tzinfo=dt.UTC))
+    assert send(bob, "k-3").json["type"] == "urn:clienteling:problem:quiet-hours"
+    assert send(bob, "k-4", path=in_berlin).json["type"] == "urn:clienteling:problem:quiet-hours"
+    # 16:00 UTC: 09:00 in Seattle, 18:00 in Berlin, both open
+    use_clock(dt.datetime(2026, 6, 2, 16, 0, tzinfo=dt.UTC))
+    assert send(bob, "k-5").status == 202
+    assert send(bob, "k-6", path=in_berlin).status == 202
+    assert len(timeline(world)) == 3  # refused messages are not stored
+
+
+def test_the_frequency_cap_counts_every_message_of_the_rolling_week(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    switch_on(world, frequencyCap=2)
+    start = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+    use_clock(start)
+    assert send(alice, "k-1").status == 202
+    # Bob, from the other store: the cap protects the customer, whoever sends.
+    in_portland = pos_path("S2", f"customers/{CUSTOMER}/messages")
+    assert (
+        send(world.as_staff("bob"), "k-2", path=in_portland, channel="sms", text="Hi").status == 202
+    )
+    capped = send(alice, "k-3")
+    assert capped.status == 409, capped
+    assert capped.json["type"] == "urn:clienteling:problem:frequency-cap"
+    use_clock(start + dt.timedelta(days=7, seconds=1))  # the first one left the week
+    assert send(alice, "k-4").status == 202
 
 
 def test_stop_by_sms_is_confirmed_and_then_sending_is_refused(
@@ -121,7 +172,9 @@ def test_stop_by_sms_is_confirmed_and_then_sending_is_refused(
         "from": CUSTOMER_PHONE,
         "to": "+18005550199",  # another number of the resource: the reply comes from it
         "message": "Stop",
-        "receivedTimestamp": "2026-05-01T10:00:00Z",
+        # After the opt-in captured at the till (ACS's timestamp has milliseconds): the later
+        # word counts.
+        "receivedTimestamp": instant_text(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)),
     }
     assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
     # Event Grid delivers at least once: the same event again texts nobody twice.
@@ -143,9 +196,8 @@ def test_stop_between_acceptance_and_delivery_sends_nothing(
     stop = {"messageId": "in-2", "from": CUSTOMER_PHONE, "to": SMS_NUMBER, "message": "STOP"}
     assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, stop)]) == 200
     outreach.deliver_all()
-    assert [t.body for t in outreach.acs.texts()] == [
-        "You are unsubscribed and will get no more messages. Reply START to resubscribe."
-    ]
+    [confirmation] = outreach.acs.texts()  # the STOP's confirmation, not the message
+    assert confirmation.body.startswith("Your store: You are unsubscribed")
     assert timeline(world)[0]["deliveryStatus"] == "failed"
 
 
@@ -173,7 +225,6 @@ def test_a_crash_between_acceptance_and_queueing_delivers_once(
 ) -> None:
     start = dt.datetime(2026, 5, 1, 15, 0, tzinfo=dt.UTC)
     use_clock(start)
-    outreach.install()
 
     def lost(self: StorageDeliveryQueue, payload: str) -> None:
         raise ConnectionError("the process lost the queue")
@@ -186,7 +237,6 @@ def test_a_crash_between_acceptance_and_queueing_delivers_once(
     # A new process, half a minute later: the relay timer finds the outbox entry.
     reset_services()
     use_clock(start + dt.timedelta(seconds=31))
-    outreach.install()
     relay = outreach.function_app.app
     _run_timer(relay, "outreach_outbox_relay")
     _run_timer(relay, "outreach_outbox_relay")  # again: nothing more to move
@@ -200,8 +250,9 @@ def test_a_crash_between_acceptance_and_queueing_delivers_once(
 def test_delivery_reports_settle_the_status_on_the_timeline(
     world: World, outreach: Outreach, alice: ApiClient
 ) -> None:
-    email_id = send(alice, "k-1").json["messageId"]
-    sms_id = send(alice, "k-2", channel="sms", text="Hi").json["messageId"]
+    # Templates published by job 1110, as the POS would pick them.
+    email_id = send(alice, "k-1", templateId="WELCOME", text=None).json["messageId"]
+    sms_id = send(alice, "k-2", channel="sms", templateId="NEWS", text=None).json["messageId"]
     outreach.deliver_all()
     email = outreach.acs.emails()[0].provider_id
     sms = outreach.acs.texts()[0].provider_id
@@ -229,7 +280,6 @@ def test_after_every_retry_fails_the_message_goes_to_poison_marked_failed_with_a
 
     reset_settings()
     reset_services()
-    outreach.install()
     try:
         message_id = send(alice, "k-1").json["messageId"]
         outreach.acs.fail_next(100, 503)
@@ -258,16 +308,18 @@ def test_throttling_is_retried_honouring_retry_after(
     assert len(outreach.acs.emails()) == 1
 
 
-def test_templates_render_and_the_cap_counts_this_stores_messages_of_the_week(
+def test_templates_are_rendered_in_the_customers_language_with_the_senders_words(
     world: World, outreach: Outreach, alice: ApiClient
 ) -> None:
     assert send(alice, "k-1", templateId="WELCOME", text=None).status == 202
     assert send(alice, "k-2", channel="sms", templateId="NEWS", text=None).status == 202
-    send(alice, "k-3")
-    sent_counts = [call["sent"] for call in outreach.policy.refusal_calls]
-    assert sent_counts == [0, 1, 2]
+    wrong_channel = send(alice, "k-3", channel="sms", templateId="WELCOME", text=None)
+    assert wrong_channel.status == 400, wrong_channel
     outreach.deliver_all()
-    assert outreach.acs.emails()[0].subject == "Welcome, Customer"
+    [email] = outreach.acs.emails()
+    assert email.subject == "Welcome, Customer"
+    assert email.body == "Hello Customer, this is Alice Archer at Seattle."
+    assert [t.body for t in outreach.acs.texts()] == ["New arrivals are in, Customer."]
 
 
 def test_only_a_customer_of_my_book_or_with_the_store_book_permission(
@@ -291,17 +343,6 @@ def test_bad_requests_are_refused_before_anything_is_stored(
     sms_subject = send(alice, "k-2", channel="sms", subject="Hi")
     assert sms_subject.status == 400, sms_subject
     assert outreach.queued() == 0 and timeline(world) == []
-
-
-def test_without_the_consent_side_sending_answers_503(
-    world: World, outreach: Outreach, alice: ApiClient
-) -> None:
-    from tests.support.outreach_policy import install
-
-    install(None)
-    reply = send(alice, "k-1")
-    assert reply.status == 503, reply
-    assert reply.json["type"] == "urn:clienteling:problem:configuration-missing"
 
 
 def _base64(text: str) -> str:
@@ -329,3 +370,71 @@ def test_an_erasure_deletes_the_messages_and_the_queue_then_sends_nothing(
     assert outreach.deliver_all() == [True]  # the queue message finds nothing to send
     assert outreach.acs.sent == []
     assert alice.get(f"{MESSAGES}/{message_id}").status == 404
+
+
+def test_the_unsubscribe_link_of_a_sent_email_opts_out_in_one_click(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    send(alice, "k-1")
+    outreach.deliver_all()
+    [email] = outreach.acs.emails()
+    link = email.headers["List-Unsubscribe"].strip("<>")
+    assert CUSTOMER not in link and CUSTOMER_EMAIL not in link  # nothing personal in the URL
+    # What a mail client does with RFC 8058's List-Unsubscribe-Post (anonymous).
+    one_click = world.api.post(
+        link.removeprefix(UNSUBSCRIBE_BASE),
+        body=b"List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert one_click.status == 200, one_click
+    consent = world.ok(alice.get(pos_path("S1", f"customers/{CUSTOMER}/consent")))
+    assert consent["consent"]["email"]["state"] == "opted-out"
+    assert consent["consent"]["email"]["source"] == "unsubscribe-link"
+    refused = send(alice, "k-2")
+    assert refused.status == 409, refused
+    assert refused.json["type"] == "urn:clienteling:problem:consent-missing"
+    assert send(alice, "k-3", channel="sms", text="Hi").status == 202  # SMS is its own consent
+
+
+def _sms_state(client: ApiClient, store_id: str, customer_id: str) -> str:
+    reply = client.get(pos_path(store_id, f"customers/{customer_id}/consent"))
+    assert reply.status == 200, reply
+    return reply.json["consent"]["sms"]["state"]
+
+
+def test_a_stop_to_a_legal_entitys_own_number_opts_out_there_only(
+    world: World, outreach: Outreach, alice: ApiClient
+) -> None:
+    # The same phone is on a customer of each legal entity (a shared family phone, or one
+    # person who shops with both retailers); DEMF texts from a number of its own.
+    german = "DC003"  # +1 206 555 0003, like CUSTOMER
+    dated = {"state": "opted-in", "givenAt": "2026-01-01T00:00:00Z"}
+    world.import_records(
+        "DEMF",
+        "customers",
+        [{"customerId": german, "name": "Kunde Drei", "phone": CUSTOMER_PHONE,
+          "addressBooks": ["DE1"], "consent": {"sms": dated}}],
+    )  # fmt: skip
+    switch_on(world, smsNumbers=[SMS_NUMBER])
+    switch_on(world, "DEMF", smsNumbers=["+4930555000100"])
+    erin = world.as_staff("erin")
+
+    def stop(to: str, message_id: str) -> None:
+        inbound = {"messageId": message_id, "from": CUSTOMER_PHONE, "to": to, "message": "STOP"}
+        assert outreach.event_grid(INBOUND, [event(SMS_RECEIVED, inbound)]) == 200
+
+    stop(SMS_NUMBER, "in-1")  # USRT's number: USRT's customer only
+    assert _sms_state(alice, "S1", CUSTOMER) == "opted-out"
+    assert _sms_state(erin, "D1", german) == "opted-in"
+    stop("+18005550777", "in-2")  # a number no legal entity lists: everyone on the phone
+    assert _sms_state(erin, "D1", german) == "opted-out"
+
+
+def test_the_openapi_document_names_the_send_routes_refusals(world: World) -> None:
+    document = world.api.get("/api/openapi.json").json
+    send_route = document["paths"]["/api/stores/{storeId}/customers/{customerId}/messages"]
+    refusals = send_route["post"]["responses"]["409"]["description"]
+    for slug in ("outreach-disabled", "consent-missing", "contact-missing", "quiet-hours"):
+        assert f"urn:clienteling:problem:{slug}" in refusals
+    assert "urn:clienteling:problem:frequency-cap" in refusals
+    assert "202" in send_route["post"]["responses"]

@@ -55,3 +55,18 @@ def test_the_printed_worklist_call_shows_followups(env, api) -> None:
     assert worklist["followups"], "Ben's worklist is empty"
     assert worklist["buckets"]["overdue"] + worklist["buckets"]["today"] > 0
     assert load_demo_data()["followupsCreated"] == 0  # a restart adds nothing twice
+
+
+def test_the_printed_send_call_is_accepted_at_any_hour(env, api) -> None:
+    import json
+    import shlex
+
+    load_demo_data()
+    assert services().published.current().entity("USRT").outreach.quiet_hours is None
+    ana = {"Authorization": f"Bearer {demo_tokens()['ana']}"}
+    calls = [shlex.split(line) for line in example_calls("") if "-X POST" in line]
+    add, send = [c for c in calls if "client-book/customers" in c[-1] or "/messages" in c[-1]]
+    assert api.post(add[-1], json=json.loads(add[add.index("-d") + 1]), headers=ana).status == 200
+    body = json.loads(send[send.index("-d") + 1])
+    reply = api.post(send[-1], json=body, headers={**ana, "Idempotency-Key": "demo-1"})
+    assert reply.status == 202, reply  # the example customer C00003 opted in to email

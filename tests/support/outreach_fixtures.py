@@ -4,8 +4,10 @@
   installed package the tests needing it are skipped with the reason, unless
   AZURITE_TESTS_REQUIRED is set (CI), when they fail.
 - `outreach`: the app configured for sending: the ACS stand-in over HTTPS, the delivery queue
-  on Azurite (emptied), the test policy wired in, and the host's ways of running the queue and
-  Event Grid functions (the local host's own code: shared/localhost/queues.py, event_grid.py).
+  on Azurite (emptied), and the host's ways of running the queue and Event Grid functions (the
+  local host's own code: shared/localhost/queues.py, event_grid.py). The send policy is the
+  app's own (consent, outreach settings, templates): `switch_on` and `capture` set it up
+  through the admin and POS routes, as a retailer would.
 """
 
 from __future__ import annotations
@@ -30,12 +32,70 @@ from shared.settings import reset_settings
 from tests.azurite.harness import AzuriteQueues, unavailable_reason
 from tests.fakes.communication import FakeCommunicationServices
 from tests.fakes.tls import TlsFiles
-from tests.support.outreach_policy import PolicyForTests, install
+from tests.support.world import World, pos_path
 
 DELIVER = "outreach_deliver"
 REPORTS = "outreach_delivery_reports"
 INBOUND = "outreach_inbound_sms"
 SMS_NUMBER = "+18005550100"
+UNSUBSCRIBE_BASE = "https://clienteling.example"
+TEMPLATES: dict[str, dict[str, Any]] = {
+    "WELCOME": {
+        "name": "Welcome",
+        "channel": "email",
+        "texts": {
+            "en": {
+                "subject": "Welcome, {customer.firstName}",
+                "body": "Hello {customer.firstName}, this is {associate.name} at {store.name}.",
+            }
+        },
+    },
+    "NEWS": {
+        "name": "New arrivals",
+        "channel": "sms",
+        "texts": {"en": {"body": "New arrivals are in, {customer.firstName}."}},
+    },
+}
+
+
+def switch_on(world: World, legal_entity: str = "USRT", **settings: Any) -> None:
+    """Outreach settings and the templates saved by the admin and published by job 1110.
+
+    Defaults for tests: on, no quiet hours (tests that mind the hour set them), a cap high
+    enough not to refuse what a test sends unless it sets one."""
+    body = {
+        "outreachEnabled": True,
+        "quietHours": None,
+        "frequencyCap": 20,
+        "unsubscribeBaseUrl": UNSUBSCRIBE_BASE,
+        **settings,
+    }
+    path = f"/api/admin/{legal_entity}/outreach-settings"
+    current = world.admin.get(path)
+    headers = {"If-Match": current.etag} if current.etag else {}
+    world.ok(world.admin.put(path, json=body, headers=headers))
+    for template_id, template in TEMPLATES.items():
+        template_path = f"/api/admin/{legal_entity}/message-templates/{template_id}"
+        if world.admin.get(template_path).status == 404:
+            world.ok(world.admin.put(template_path, json=template))
+    run = world.ok(world.admin.post("/api/admin/distribution/1110/run"))
+    assert run["status"] == "succeeded", run
+
+
+def capture(
+    world: World,
+    customer_id: str,
+    channel: str,
+    state: str = "opted-in",
+    staff: str = "alice",
+    store_id: str = "S1",
+) -> None:
+    """An associate records what the customer says at the POS (capture-consent)."""
+    reply = world.as_staff(staff).post(
+        pos_path(store_id, f"customers/{customer_id}/consent"),
+        json={"channel": channel, "state": state, "confirmationText": "Yes, you may message me"},
+    )
+    assert reply.status == 200, reply
 
 
 @pytest.fixture(scope="session")
@@ -55,13 +115,8 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzuriteQueues]
 @dataclass
 class Outreach:
     acs: FakeCommunicationServices
-    policy: PolicyForTests
     connection_string: str
     function_app: Any
-
-    def install(self) -> None:
-        """(Re)wire the policy into the current services (after use_clock, say)."""
-        install(self.policy)
 
     def _catalog(self) -> Any:
         # Timer schedules name settings (%X%); their defaults fill in as `make run` does.
@@ -148,7 +203,7 @@ def outreach(
         monkeypatch.setenv(name, value)
     reset_settings()
     reset_services()
-    fixture = Outreach(acs, PolicyForTests(), azurite.connection_string, function_app_module)
+    fixture = Outreach(acs, azurite.connection_string, function_app_module)
     from azure.core.exceptions import ResourceExistsError
 
     for suffix in ("", POISON_SUFFIX):
@@ -158,7 +213,6 @@ def outreach(
         except ResourceExistsError:
             client.clear_messages()
     services()  # built now, with these settings
-    fixture.install()
     try:
         yield fixture
     finally:

@@ -87,13 +87,13 @@ class CosmosOutreachRecords:
         )
         return OutreachMessage(**rows[0]["body"]) if rows else None
 
-    def count_since(self, legal_entity: str, store_id: str, customer_id: str, since: str) -> int:
+    def count_since(self, legal_entity: str, customer_id: str, since: str) -> int:
         key = _key(legal_entity, customer_id)
         rows = list(
             self._container.query(
-                "SELECT VALUE COUNT(1) FROM c WHERE c.customerKey = @key AND c.storeId = @store"
+                "SELECT VALUE COUNT(1) FROM c WHERE c.customerKey = @key"
                 " AND c.acceptedAt >= @since AND c.countsForCap = true",
-                {"@key": key, "@store": store_id, "@since": since},
+                {"@key": key, "@since": since},
                 partition_key=key,
             )
         )

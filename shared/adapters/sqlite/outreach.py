@@ -84,13 +84,13 @@ class SqliteOutreachRecords:
         )
         return _message(row) if row else None
 
-    def count_since(self, legal_entity: str, store_id: str, customer_id: str, since: str) -> int:
+    def count_since(self, legal_entity: str, customer_id: str, since: str) -> int:
         row = (
             self._db.connection()
             .execute(
                 "SELECT COUNT(*) FROM outreach_messages WHERE legal_entity=? AND customer_id=?"
-                " AND store_id=? AND accepted_at>=? AND counts_for_cap=1",
-                (legal_entity, customer_id, store_id, since),
+                " AND accepted_at>=? AND counts_for_cap=1",
+                (legal_entity, customer_id, since),
             )
             .fetchone()
         )
