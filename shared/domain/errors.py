@@ -216,12 +216,14 @@ class OutreachDisabled(OutreachRefused):
     title = "Outreach is switched off for this legal entity"
 
 
-def refusal_error(problem_type: str, detail: str) -> OutreachRefused:
+def refusal_error(problem_type: str, detail: str, send_after: str | None = None) -> OutreachRefused:
     """The error of a send policy's refusal, by its problem type; an unknown type (a policy
-    newer than this code) still refuses, as the most cautious one: consent-missing."""
+    newer than this code) still refuses, as the most cautious one: consent-missing. Quiet
+    hours carry `sendAfter` (the store's local HH:MM they end)."""
+    extensions = {"sendAfter": send_after} if send_after else {}
     for cls in OutreachRefused.__subclasses__():
         if cls.slug == problem_type:
-            return cls(detail)
+            return cls(detail, **extensions)
     return ConsentMissing(detail)
 
 

@@ -113,6 +113,9 @@ class OutreachSettings(DomainModel):
 class Refused:
     problem_type: str
     detail: str
+    # quiet-hours: when the store's local time leaves them (HH:MM), for a POS to say so in
+    # its own language rather than parse the English detail
+    send_after: str | None = None
 
 
 def refusal(
@@ -140,6 +143,7 @@ def refusal(
             "quiet-hours",
             f"it is quiet hours in the store ({quiet.start} to {quiet.end} local time); send"
             f" after {quiet.end}",
+            send_after=str(quiet.end),
         )
     if sent_last_7_days >= settings.frequency_cap:
         return Refused(

@@ -15,6 +15,7 @@ class Refusal:
 
     problem_type: str  # "consent-missing" | "contact-missing" | "quiet-hours" | "frequency-cap" | "outreach-disabled"
     detail: str
+    send_after: str | None = None  # quiet-hours: the store's local time they end (HH:MM)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ class OutreachService:
             sent_last_7_days=sent,
         )
         if refusal is not None:
-            raise refusal_error(refusal.problem_type, refusal.detail)
+            raise refusal_error(refusal.problem_type, refusal.detail, refusal.send_after)
         rendered: Rendered = policy.render(
             legal_entity=legal_entity,
             store_id=staff.store.store_id,

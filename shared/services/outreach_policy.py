@@ -116,7 +116,7 @@ class OutreachPolicy:
                 store.time_zone,
                 sent_last_7_days,
             )
-        return Refusal(found.problem_type, found.detail) if found else None
+        return Refusal(found.problem_type, found.detail, found.send_after) if found else None
 
     # -- TemplateRenderer ---------------------------------------------------------------
 

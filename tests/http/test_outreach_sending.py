@@ -133,6 +133,7 @@ def test_quiet_hours_are_each_stores_own_local_time(
     seattle = send(bob, "k-1")
     assert seattle.status == 409, seattle
     assert seattle.json["type"] == "urn:clienteling:problem:quiet-hours"
+    assert seattle.json["sendAfter"] == "08:00"  # the store's local time, for the POS's words
     assert send(bob, "k-2", path=in_berlin).status == 202
     # 05:00 UTC: 22:00 in Seattle and 07:00 in Berlin, both quiet
     use_clock(dt.datetime(2026, 6, 2, 5, 0, tzinfo=dt.UTC))

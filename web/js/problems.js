@@ -34,6 +34,8 @@ export function problemText(error, context = {}) {
       return t("pBusy", { seconds: error.retryAfter || 2 });
     case "invalid-continuation-token":
       return t("pPaging");
+    case "setting-unavailable":
+      return t("pBusy", { seconds: error.retryAfter || 30 });
     case "configuration-missing":
       return t("pNotConfigured");
     case "payload-too-large":
@@ -49,9 +51,8 @@ export function problemText(error, context = {}) {
     case "contact-missing":
       return t("pContactMissing");
     case "quiet-hours": {
-      // The problem says until when in `detail` ("... send after 08:00", the store's time);
-      // a structured member would be better, and is used first when the API has one.
-      const until = problem.until || /after (\d{1,2}:\d{2})/.exec(problem.detail || "")?.[1];
+      // `sendAfter`: the store's local time (HH:MM) the quiet hours end.
+      const until = problem.sendAfter;
       return until ? t("pQuietHoursUntil", { until }) : t("pQuietHours");
     }
     case "frequency-cap":
