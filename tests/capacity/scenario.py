@@ -110,6 +110,9 @@ def app_settings(store: dict[str, str], state_dir: Path) -> dict[str, str]:
         "AUTH_MODE": "local",
         "AUTH_LOCAL_KEY_DIR": str(state_dir / "keys"),
         "LOCAL_STATE_DIR": str(state_dir),
+        # No measured call pays the published version's check: a deployed instance checks once
+        # per interval (plan.VERSION_CHECKS_PER_SECOND adds those reads), not once per request.
+        "PUBLISHED_VERSION_CHECK_SECONDS": "3600",
     }
 
 

@@ -166,7 +166,6 @@ def test_secret_expiry_and_key_vault_settings_have_their_defaults() -> None:
         ("COSMOS_TIMEOUT_SECONDS", "cosmosTimeoutSeconds"),
         ("MAX_BODY_BYTES", "maxBodyBytes"),
         ("MAX_IMPORT_BODY_BYTES", "maxImportBodyBytes"),
-        ("PUBLISHED_VERSION_CHECK_SECONDS", "publishedVersionCheckSeconds"),
         ("APP_VERSION", "appVersion"),
     ],
 )
@@ -175,6 +174,18 @@ def test_tunable_settings_default_to_what_the_code_defaults_to(
 ) -> None:
     assert app_settings()[setting][0] == parameter
     assert FUNCTION_APP.parameters[parameter]["default"] == SETTING_DEFAULTS[setting]
+
+
+def test_deployed_instances_check_the_published_version_every_few_seconds() -> None:
+    """The one tunable deployed unlike the code's default: one process (the local host, the
+    tests) sees its own distribution runs at once with 0; many deployed instances each check
+    once per interval, which is what the capacity plan charges."""
+    from tests.capacity.plan import DEPLOYED_VERSION_CHECK_SECONDS
+
+    assert app_settings()["PUBLISHED_VERSION_CHECK_SECONDS"][0] == "publishedVersionCheckSeconds"
+    deployed = FUNCTION_APP.parameters["publishedVersionCheckSeconds"]["default"]
+    assert deployed == str(DEPLOYED_VERSION_CHECK_SECONDS)
+    assert SETTING_DEFAULTS["PUBLISHED_VERSION_CHECK_SECONDS"] == "0"
 
 
 def test_host_storage_and_telemetry_authenticate_with_the_identity() -> None:
