@@ -190,10 +190,17 @@ def build_outreach(
         )
 
     def alerts() -> Any:
-        poster = JsonPoster(tls_verify=settings.get("OUTBOUND_TLS_CA_BUNDLE") or True)
+        # The poster (and its requests.Session) is made once with the dispatcher; made per
+        # call, every send after the first opened a session only to drop it.
         return once(
             "alerts",
-            lambda: AlertDispatcher(channels_from_settings(settings.raw, secrets, poster)),
+            lambda: AlertDispatcher(
+                channels_from_settings(
+                    settings.raw,
+                    secrets,
+                    JsonPoster(tls_verify=settings.get("OUTBOUND_TLS_CA_BUNDLE") or True),
+                )
+            ),
         )
 
     return OutreachService(storage, clock, contexts, published, policy, sender, queue, alerts)
