@@ -18,6 +18,7 @@ from functions.route_values import legal_entity, route_id
 from shared.composition import services
 from shared.domain.errors import ValidationFailed
 from shared.domain.followup_rules import FollowupRule
+from shared.domain.followups import MANUAL_RULE
 from shared.domain.model_base import LEGAL_ENTITY_PATTERN
 from shared.domain.query_values import whole_number
 from shared.services.headquarters import Versioned
@@ -85,7 +86,7 @@ def get_rule(request: ApiRequest) -> ApiResponse:
 def put_rule(request: ApiRequest) -> ApiResponse:
     rule = request.json_body(FollowupRule)
     rule_id = route_id(request, "ruleId")
-    if rule_id == "manual":
+    if rule_id == MANUAL_RULE:
         raise ValidationFailed.single("ruleId", "manual names follow-ups made by hand")
     saved = request.services.headquarters.save_followup_rule(
         legal_entity(request), rule_id, rule, request.if_match()

@@ -3,9 +3,6 @@ manager's view of the store client book."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import azure.functions as func
 
 from functions.followup_schemas import (
@@ -15,12 +12,7 @@ from functions.followup_schemas import (
     SnoozeFollowup,
 )
 from functions.http_support import Access, ApiRequest, ApiResponse, QueryParam, endpoint
-from functions.idempotent_requests import (
-    REPLAYED_HEADER,
-    body_fingerprint,
-    caller_scope,
-    create_once,
-)
+from functions.idempotent_requests import create_once
 from functions.paging_query import PAGING
 from functions.route_values import route_id
 from functions.store_caller import store_staff
@@ -30,7 +22,6 @@ from shared.domain.followups import Due
 from shared.domain.organisation import Operation
 from shared.domain.record_ids import time_ordered_id
 from shared.services.followups import CompletionActivity, ManualFollowup
-from shared.services.idempotency import Result
 
 bp = func.Blueprint()
 POS = {"access": Access.STAFF, "tag": "follow-ups", "operation": Operation.VIEW_CLIENT_BOOK}
@@ -64,22 +55,6 @@ def _guarded(request: ApiRequest) -> tuple[StaffContext, str, str]:
     """What an If-Match guarded change acts on: the caller, the follow-up the route names and
     the ETag it must still have."""
     return store_staff(request), route_id(request, "followupId"), request.require_if_match()
-
-
-def _once(request: ApiRequest, followup_id: str, change: Callable[[], FollowupResource]) -> Any:
-    """Idempotency-Key on a change: a retry gets the first answer instead of a 412."""
-    key = request.idempotency_key()
-    outcome = request.services.idempotency.run(
-        scope=caller_scope(request),
-        key=key,
-        fingerprint=body_fingerprint(request.body) if key is not None else "",
-        new_id=lambda: followup_id,
-        perform=lambda _: Result(200, change().model_dump(mode="json", by_alias=True)),
-    )
-    headers = {REPLAYED_HEADER: "true"} if outcome.replayed else {}
-    return ApiResponse(
-        outcome.body, status=outcome.status, etag=outcome.body.get("etag"), headers=headers
-    )
 
 
 @endpoint(
@@ -164,12 +139,15 @@ def complete_followup(request: ApiRequest) -> ApiResponse:
             sent.activity.activity_type_id, sent.activity.subject, sent.activity.description
         )
     etag = request.require_if_match()
-    return _once(
+    # Idempotency-Key on a change: a retry gets the first answer instead of a 412.
+    return create_once(
         request,
-        followup_id,
-        lambda: request.services.followups.complete(
+        lambda: followup_id,
+        lambda _: request.services.followups.complete(
             staff, followup_id, etag, sent.outcome, activity
         ),
+        etag_of=lambda body: body.get("etag"),
+        status=200,
     )
 
 

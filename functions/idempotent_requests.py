@@ -42,8 +42,10 @@ def create_once(
     new_id: Callable[[], str],
     create: Callable[[str], BaseModel],
     etag_of: Callable[[dict[str, Any]], str | None] = lambda body: None,
+    status: int = 201,
 ) -> ApiResponse:
-    """201 with what create(id) returns; a retry with the same key gets the same answer.
+    """`status` (201) with what create(id) returns; a retry with the same key gets the same
+    answer. A change of an existing resource passes its own id and 200.
 
     Call after the body has been validated, so malformed requests never hold a key.
     """
@@ -54,7 +56,7 @@ def create_once(
         fingerprint=body_fingerprint(request.body) if key is not None else "",
         new_id=new_id,
         perform=lambda resource_id: Result(
-            201, create(resource_id).model_dump(mode="json", by_alias=True)
+            status, create(resource_id).model_dump(mode="json", by_alias=True)
         ),
     )
     headers = {REPLAYED_HEADER: "true"} if outcome.replayed else {}

@@ -246,8 +246,10 @@ class FollowupGeneration:
         window = max(rule.days or 0 for _, rule in plan.customer_dates) + 1
         filters = BookFilters(upcoming_days=window, upcoming=upcoming_ranges(today, window))
         for page in self._book_pages(owner, filters):
+            ids = [entry.card.customer_id for entry in page]
+            found = self._storage.customers.get_many(owner.legal_entity, ids)
             for entry in page:
-                stored = self._storage.customers.get(owner.legal_entity, entry.card.customer_id)
+                stored = found.get(entry.card.customer_id)
                 if stored is None:
                     continue
                 for rule_id, rule in plan.customer_dates:

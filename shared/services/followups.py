@@ -281,7 +281,9 @@ class FollowupService:
             created_at=iso(self._clock.now()),
             created_by=staff.staff_id,
         )
-        self._records.create_many([followup])
+        if self._records.create_many([followup]):
+            return FollowupResource.of(followup)
+        # Nothing new: a retry under the same id answers with the one stored first.
         found = self._records.get(OwnerKey(ctx.legal_entity, owner), new_id)
         return FollowupResource.of(found or followup)
 

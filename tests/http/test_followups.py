@@ -425,3 +425,10 @@ def test_worklist_cards_show_an_import_at_once_and_outlive_a_removal_in_progress
         "Ana Renamed",
         None,
     )
+
+
+def test_no_rule_can_take_the_id_of_follow_ups_made_by_hand(world: World) -> None:
+    taken = world.admin.put("/api/admin/USRT/followup-rules/manual", json=BIRTHDAYS)
+    assert taken.status == 400, taken
+    assert taken.json["type"] == "urn:clienteling:problem:validation-failed"
+    assert taken.json["errors"][0]["field"] == "ruleId"
