@@ -5,20 +5,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_ROUTE_PREFIX = "api"
 
 
-def read_route_prefix(path: str | Path = "host.json") -> str:
-    """`extensions.http.routePrefix` (an empty string is allowed); "api" when not set."""
+def _extension(path: str | Path, name: str) -> dict[str, Any]:
+    """`extensions.<name>` of a host.json; an absent file or section reads as empty."""
     file = Path(path)
     if not file.exists():
-        return DEFAULT_ROUTE_PREFIX
+        return {}
     document = json.loads(file.read_text(encoding="utf-8"))
-    http = (document.get("extensions") or {}).get("http") or {}
-    prefix = http.get("routePrefix", DEFAULT_ROUTE_PREFIX)
+    return (document.get("extensions") or {}).get(name) or {}
+
+
+def read_route_prefix(path: str | Path = "host.json") -> str:
+    """`extensions.http.routePrefix` (an empty string is allowed); "api" when not set."""
+    prefix = _extension(path, "http").get("routePrefix", DEFAULT_ROUTE_PREFIX)
     if not isinstance(prefix, str):
-        raise ValueError(f"{file}: extensions.http.routePrefix must be a string")
+        raise ValueError(f"{path}: extensions.http.routePrefix must be a string")
     return prefix.strip("/")
 
 
@@ -33,7 +38,7 @@ class QueueOptions:
     batch_size: int = 16
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str | float) -> float:
     """A TimeSpan "hh:mm:ss" (or a number of milliseconds, which the host also accepts)."""
     if isinstance(text, int | float):
         return float(text) / 1000
@@ -42,11 +47,7 @@ def _seconds(text: str) -> float:
 
 
 def read_queue_options(path: str | Path = "host.json") -> QueueOptions:
-    file = Path(path)
-    if not file.exists():
-        return QueueOptions()
-    document = json.loads(file.read_text(encoding="utf-8"))
-    queues = (document.get("extensions") or {}).get("queues") or {}
+    queues = _extension(path, "queues")
     defaults = QueueOptions()
     return QueueOptions(
         max_dequeue_count=int(queues.get("maxDequeueCount", defaults.max_dequeue_count)),

@@ -10,7 +10,6 @@ server) or as the x-ms-request-charge of each response (a real account, see char
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.fuzz.running_app import _environment, _reset
 from tests.support.activity_factories import activities_path, activity_body
 from tests.support.api_client import ApiClient
 from tests.support.world import World, customers, pos_path
@@ -84,24 +84,13 @@ def _customer_records(first: int, last: int) -> list[dict[str, Any]]:
 
 @contextmanager
 def environment(values: dict[str, str]) -> Iterator[None]:
-    """The app's settings for the scenario, restored afterwards."""
-    from shared.composition import reset_services
-    from shared.settings import reset_settings
-
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    reset_settings()
-    reset_services()
-    try:
-        yield
-    finally:
-        reset_services()
-        reset_settings()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    """The app's settings for the scenario, restored afterwards (as the fuzz runs set them)."""
+    with _environment(values):
+        _reset()
+        try:
+            yield
+        finally:
+            _reset()
 
 
 def app_settings(store: dict[str, str], state_dir: Path) -> dict[str, str]:

@@ -7,15 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.localhost.demo import LocalRun
+from shared.localhost.demo import LocalRun, apply_local_settings, load_demo_data
 from tests.fuzz.running_app import _environment, _reset, _settings
 
 
 @contextmanager
 def local_run(settings_file: Path | None = None) -> Iterator[LocalRun]:
     """The servers `make run` starts (timers off, so only the callers change the data)."""
-    from shared.localhost.demo import apply_local_settings, load_demo_data
-
     with tempfile.TemporaryDirectory(prefix="clienteling-page-") as directory:
         state_dir = Path(directory)
         with _environment(_settings(state_dir)):

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.adapters.cosmos import batches
-from shared.adapters.cosmos.book_items import entity_key, membership_id
+from shared.adapters.cosmos.book_items import entity_key, holding_of, membership_id
 from shared.adapters.cosmos.database import CosmosContainer, Operation
 from shared.domain.client_books import BookHolding
 from shared.domain.errors import Conflict, NotFound, PreconditionFailed
@@ -44,6 +44,12 @@ def holder_item(
         "ownerStaffId": holding.owner_staff_id,
         "claim": claim,
     }
+
+
+def entry_of_membership(membership: dict[str, Any], claim: str) -> dict[str, Any]:
+    """The entry a stored membership needs: the same id, so sole-holder ids stay unique."""
+    sole_holder = membership["id"] == membership["customerId"]
+    return holder_item(membership["legalEntity"], holding_of(membership), sole_holder, claim)
 
 
 def holders_of(

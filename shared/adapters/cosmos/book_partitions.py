@@ -24,8 +24,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from shared.adapters.cosmos.book_holders import holder_item
-from shared.adapters.cosmos.book_items import AUDIT, book_key, entity_key, holding_of
+from shared.adapters.cosmos.book_holders import entry_of_membership
+from shared.adapters.cosmos.book_items import AUDIT, book_key, entity_key
 from shared.adapters.cosmos.client import ClientConfig
 from shared.adapters.cosmos.database import CosmosContainer, CosmosDatabase
 from shared.domain.errors import ClientelingError, Conflict
@@ -65,8 +65,7 @@ def new_items(item: dict[str, Any]) -> list[dict[str, Any]]:
     copied["partitionKey"] = partition_of(item)
     if item.get("type") != "membership":
         return [copied]
-    sole = item["id"] == item["customerId"]
-    return [copied, holder_item(item["legalEntity"], holding_of(item), sole, "migrated")]
+    return [copied, entry_of_membership(item, "migrated")]
 
 
 def migrate(

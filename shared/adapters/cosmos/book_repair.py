@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.adapters.cosmos import batches
-from shared.adapters.cosmos.book_holders import HOLDER, holder_item
-from shared.adapters.cosmos.book_items import MEMBERSHIP, book_key, entity_key, holding_of
+from shared.adapters.cosmos.book_holders import HOLDER, entry_of_membership
+from shared.adapters.cosmos.book_items import MEMBERSHIP, book_key, entity_key
 from shared.adapters.cosmos.book_tally import Change, TallyWriter, read_tallies
 from shared.adapters.cosmos.client import ClientConfig
 from shared.adapters.cosmos.database import CosmosContainer, CosmosDatabase
@@ -79,9 +79,7 @@ def repair(books: CosmosContainer, legal_entity: str) -> Repaired:
                 pass  # changed meanwhile: the app is on it
     for items in memberships.values():
         for item in items:
-            entry = holder_item(
-                legal_entity, holding_of(item), item["id"] == item["customerId"], ""
-            )
+            entry = entry_of_membership(item, "")
             try:
                 books.create(entry)
                 done.entries_created += 1
