@@ -111,3 +111,16 @@ export async function callerStaffId(app) {
   );
   return app.caller;
 }
+
+// The store's activity types, read once per store and caller (app.js forgets them with the store):
+// the customer page and the worklist's complete form both offer them.
+export function activityTypes(app) {
+  app.activityTypes ??= app.api.get(paths.activityTypes(app.store)).then(
+    ({ data }) => data.activityTypes,
+    (error) => {
+      app.activityTypes = null; // a failed read is tried again next time
+      throw error;
+    },
+  );
+  return app.activityTypes;
+}

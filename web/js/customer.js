@@ -1,7 +1,7 @@
 // The customer page: details, attributes with the ETag / If-Match flow, the timeline with
 // infinite scroll, recording an activity, notes (edit your own, see history), consent per
 // channel and sending a message (outreach.js).
-import { callerStaffId, paths } from "./api.js";
+import { activityTypes, callerStaffId, paths } from "./api.js";
 import { propertyValue } from "./books.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatDateTime, t } from "./i18n.js";
@@ -199,8 +199,8 @@ function timelinePanel(app, store, customerId) {
     h("div", { class: "field" }, h("label", { for: "activity-description" }, t("description")), h("textarea", { id: "activity-description", name: "description" })),
     h("button", {}, t("recordActivity")),
   );
-  app.api.get(paths.activityTypes(store)).then(({ data }) => {
-    replace(typeSelect, data.activityTypes.map((a) => h("option", { value: a.activityTypeId }, a.name)));
+  activityTypes(app).then((types) => {
+    replace(typeSelect, types.map((a) => h("option", { value: a.activityTypeId }, a.name)));
   }, (error) => notice(messages, "bad", app.problem(error)));
   // Any edit makes it a new submission; resending the same one keeps its Idempotency-Key.
   form.addEventListener("input", () => { key = crypto.randomUUID(); });

@@ -2,7 +2,7 @@
 // cards with the rule and the reason in words, keyset paging; complete (with an outcome and
 // optionally an activity, in one request), snooze, dismiss. Managers also see their store's
 // associates with open, overdue and completed-this-week counts.
-import { paths } from "./api.js";
+import { activityTypes, paths } from "./api.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, t } from "./i18n.js";
 
@@ -181,7 +181,7 @@ export async function worklistScreen(app, staffId = "") {
       h("div", { class: "field" }, h("label", { for: noteId }, t("fuNote")), note),
     );
     box.addEventListener("change", () => { activityFields.hidden = !box.checked; });
-    activityTypes(app).then((types) =>
+    activityTypes(app).catch(() => []).then((types) =>
       replace(type, types.map((a) => h("option", { value: a.activityTypeId, selected: a.activityTypeId === "CALL" }, a.name))),
     );
     const form = h(
@@ -303,12 +303,4 @@ export async function worklistScreen(app, staffId = "") {
     list,
     more,
   ];
-}
-
-export function activityTypes(app) {
-  app.activityTypes ??= app.api.get(paths.activityTypes(app.store)).then(
-    ({ data }) => data.activityTypes,
-    () => { app.activityTypes = null; return []; },
-  );
-  return app.activityTypes;
 }
