@@ -124,3 +124,15 @@ export function activityTypes(app) {
   );
   return app.activityTypes;
 }
+
+// The Idempotency-Key of one submission: the same while that submission is resent (a retry after
+// a lost answer is recorded once), a new one after any input in `element` and once the
+// submission is recorded (renew).
+export function submissionKey(element = null) {
+  const key = {
+    value: crypto.randomUUID(),
+    renew: () => { key.value = crypto.randomUUID(); },
+  };
+  element?.addEventListener("input", key.renew);
+  return key;
+}
