@@ -24,7 +24,7 @@ export const app = {
 };
 
 function setDocumentLanguage() {
-  document.documentElement.lang = lang === "nb" ? "nb" : lang;
+  document.documentElement.lang = lang;
   document.title = t("appName");
   document.querySelector(".skip").textContent = t("skip");
 }
