@@ -111,3 +111,28 @@ export async function callerStaffId(app) {
   );
   return app.caller;
 }
+
+// The store's activity types, read once per store and caller (app.js forgets them with the store):
+// the customer page and the worklist's complete form both offer them.
+export function activityTypes(app) {
+  app.activityTypes ??= app.api.get(paths.activityTypes(app.store)).then(
+    ({ data }) => data.activityTypes,
+    (error) => {
+      app.activityTypes = null; // a failed read is tried again next time
+      throw error;
+    },
+  );
+  return app.activityTypes;
+}
+
+// The Idempotency-Key of one submission: the same while that submission is resent (a retry after
+// a lost answer is recorded once), a new one after any input in `element` and once the
+// submission is recorded (renew).
+export function submissionKey(element = null) {
+  const key = {
+    value: crypto.randomUUID(),
+    renew: () => { key.value = crypto.randomUUID(); },
+  };
+  element?.addEventListener("input", key.renew);
+  return key;
+}

@@ -24,7 +24,7 @@ export const app = {
 };
 
 function setDocumentLanguage() {
-  document.documentElement.lang = lang === "nb" ? "nb" : lang;
+  document.documentElement.lang = lang;
   document.title = t("appName");
   document.querySelector(".skip").textContent = t("skip");
 }
@@ -52,7 +52,7 @@ export function go(hash) {
   else location.hash = hash;
 }
 
-function renderBar(current) {
+function renderBar(current, badgeFromScreen = false) {
   if (!app.session?.store) {
     bar.hidden = true;
     return;
@@ -62,8 +62,9 @@ function renderBar(current) {
     h("a", { href: hash, "aria-current": current === hash ? "page" : null }, label);
   const stores = app.session.staff?.stores || [];
   const badge = h("span", { class: "count-badge", hidden: true });
-  app.refreshBadge = () => refreshBadge(badge);
-  app.refreshBadge();
+  app.showBadge = (due) => showBadge(badge, due);
+  // The own worklist reads the same bucket counts for its chips and shows them here itself.
+  if (!badgeFromScreen) loadBadge(badge);
   replace(
     bar,
     h("span", { class: "who" }, `${app.session.staff?.name || ""} · ${app.session.store}`),
@@ -81,9 +82,12 @@ function renderBar(current) {
 }
 
 // Overdue + today on the follow-ups link; loaded beside the screen, never in its way.
-async function refreshBadge(badge) {
+async function loadBadge(badge) {
   const { followupBadge } = await import("./followups.js");
-  const due = await followupBadge(app);
+  showBadge(badge, await followupBadge(app));
+}
+
+function showBadge(badge, due) {
   badge.hidden = !due;
   // The number for the eye, the words for a screen reader.
   replace(badge, due ? [h("span", { "aria-hidden": "true" }, formatNumber(due)), h("span", { class: "sr-only" }, t("fuBadge", { n: formatNumber(due) }))] : null);
@@ -170,7 +174,7 @@ async function route() {
   let view = name || "book";
   if (!app.session) view = "signin";
   else if (!app.session.store && view !== "signin") view = "stores";
-  renderBar(`#/${view}`);
+  renderBar(`#/${view}`, view === "followups" && !argument);
   replace(main, h("p", { class: "loading" }, t("loading")));
   let content;
   try {

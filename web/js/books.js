@@ -1,6 +1,7 @@
 // My client book and the store client book (cards, refiner chips with counts, search, upcoming
 // dates, paging with continuation tokens), and customer search with add-to-book.
 import { paths } from "./api.js";
+import { demoStaff } from "./auth.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { countText, formatDate, formatNumber, t } from "./i18n.js";
 
@@ -244,9 +245,7 @@ export async function bookScreen(app, which) {
 async function loadColleagues(app) {
   if (app.colleagues || app.config.auth !== "local") return;
   try {
-    const response = await fetch(app.config.demoStaffUrl, { cache: "no-store" });
-    const staff = (await response.json()).staff;
-    app.colleagues = staff
+    app.colleagues = (await demoStaff(app.config))
       .filter((s) => s.stores.includes(app.store) && s.staffId !== app.session.staff.staffId)
       .map(({ staffId, name }) => ({ staffId, name }));
   } catch {

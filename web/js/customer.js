@@ -1,7 +1,7 @@
 // The customer page: details, attributes with the ETag / If-Match flow, the timeline with
 // infinite scroll, recording an activity, notes (edit your own, see history), consent per
 // channel and sending a message (outreach.js).
-import { callerStaffId, paths } from "./api.js";
+import { activityTypes, callerStaffId, paths, submissionKey } from "./api.js";
 import { propertyValue } from "./books.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatDateTime, t } from "./i18n.js";
@@ -192,18 +192,17 @@ function timelinePanel(app, store, customerId) {
 
   const form = h("form", {});
   const typeSelect = h("select", { id: "activity-type", name: "type", required: true });
-  let key = crypto.randomUUID();
   form.append(
     h("div", { class: "field" }, h("label", { for: "activity-type" }, t("activityType")), typeSelect),
     h("div", { class: "field" }, h("label", { for: "activity-subject" }, t("subject")), h("input", { id: "activity-subject", name: "subject", required: true, maxlength: 200 })),
     h("div", { class: "field" }, h("label", { for: "activity-description" }, t("description")), h("textarea", { id: "activity-description", name: "description" })),
     h("button", {}, t("recordActivity")),
   );
-  app.api.get(paths.activityTypes(store)).then(({ data }) => {
-    replace(typeSelect, data.activityTypes.map((a) => h("option", { value: a.activityTypeId }, a.name)));
+  activityTypes(app).then((types) => {
+    replace(typeSelect, types.map((a) => h("option", { value: a.activityTypeId }, a.name)));
   }, (error) => notice(messages, "bad", app.problem(error)));
   // Any edit makes it a new submission; resending the same one keeps its Idempotency-Key.
-  form.addEventListener("input", () => { key = crypto.randomUUID(); });
+  const key = submissionKey(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = {
@@ -213,8 +212,8 @@ function timelinePanel(app, store, customerId) {
       startTime: new Date().toISOString(),
     };
     try {
-      await app.api.request("POST", paths.activities(store, customerId), { body, idempotencyKey: key });
-      key = crypto.randomUUID();
+      await app.api.request("POST", paths.activities(store, customerId), { body, idempotencyKey: key.value });
+      key.renew();
       form.reset();
       notice(messages, "good", t("recorded"));
       await load(true);
@@ -307,17 +306,16 @@ function notesPanel(app, store, customerId) {
   }
   load();
 
-  let key = crypto.randomUUID();
   const area = h("textarea", { id: "new-note", name: "text", required: true, maxlength: 4000 });
-  area.addEventListener("input", () => { key = crypto.randomUUID(); });
+  const key = submissionKey(area);
   const form = h(
     "form",
     {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          await app.api.request("POST", paths.notes(store, customerId), { body: { text: area.value }, idempotencyKey: key });
-          key = crypto.randomUUID();
+          await app.api.request("POST", paths.notes(store, customerId), { body: { text: area.value }, idempotencyKey: key.value });
+          key.renew();
           area.value = "";
           notice(messages, "good", t("noteSaved"));
           await load();

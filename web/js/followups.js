@@ -2,7 +2,7 @@
 // cards with the rule and the reason in words, keyset paging; complete (with an outcome and
 // optionally an activity, in one request), snooze, dismiss. Managers also see their store's
 // associates with open, overdue and completed-this-week counts.
-import { paths } from "./api.js";
+import { activityTypes, paths } from "./api.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDate, formatNumber, t } from "./i18n.js";
 
@@ -10,11 +10,14 @@ const PAGE_SIZE = 20;
 const BUCKETS = [["", "fuAll"], ["overdue", "fuOverdue"], ["today", "fuToday"], ["next7", "fuNext7"]];
 const OUTCOMES = ["reached", "no-answer", "left-message", "not-interested"];
 
-// The badge on the home screen: overdue + today, from the list's bucket counts (one small read).
+// The badge on the follow-ups link: overdue + today, from the list's bucket counts.
+const dueNow = (buckets) => (buckets?.overdue || 0) + (buckets?.today || 0);
+
+// Elsewhere than the own worklist, the badge takes one small read of its own.
 export async function followupBadge(app) {
   try {
     const { data } = await app.api.get(paths.followups(app.store), [["pageSize", 1]]);
-    return (data.buckets?.overdue || 0) + (data.buckets?.today || 0);
+    return dueNow(data.buckets);
   } catch {
     return null; // no worklist for this caller or this API: no badge
   }
@@ -82,6 +85,7 @@ export async function worklistScreen(app, staffId = "") {
       const { data } = await app.api.get(paths.followups(store), query());
       state.todayDate = data.buckets?.todayDate || state.todayDate;
       renderChips(data.buckets || {});
+      if (!staffId) app.showBadge?.(dueNow(data.buckets)); // the same counts: no second read
       if (first) list.replaceChildren();
       let newRule = false;
       for (const followup of data.followups) {
@@ -111,14 +115,12 @@ export async function worklistScreen(app, staffId = "") {
       });
       const done = { complete: "fuCompleted", snooze: "fuSnoozed", dismiss: "fuDismissed" }[action];
       notice(messages, "good", t(done, { name: followup.customer?.name || followup.customerId }));
-      app.refreshBadge?.();
-      await load(true);
+      await load(true); // its bucket counts refresh the badge too
       return true;
     } catch (error) {
       if (error.status === 412 || error.slug === "followup-not-open") {
         // Someone (another device, a manager) changed it first: say so, show the list as it is now.
         notice(messages, "bad", error.status === 412 ? t("fuChangedElsewhere") : app.problem(error));
-        app.refreshBadge?.();
         await load(true);
         return true;
       }
@@ -181,7 +183,7 @@ export async function worklistScreen(app, staffId = "") {
       h("div", { class: "field" }, h("label", { for: noteId }, t("fuNote")), note),
     );
     box.addEventListener("change", () => { activityFields.hidden = !box.checked; });
-    activityTypes(app).then((types) =>
+    activityTypes(app).catch(() => []).then((types) =>
       replace(type, types.map((a) => h("option", { value: a.activityTypeId, selected: a.activityTypeId === "CALL" }, a.name))),
     );
     const form = h(
@@ -303,12 +305,4 @@ export async function worklistScreen(app, staffId = "") {
     list,
     more,
   ];
-}
-
-export function activityTypes(app) {
-  app.activityTypes ??= app.api.get(paths.activityTypes(app.store)).then(
-    ({ data }) => data.activityTypes,
-    () => { app.activityTypes = null; return []; },
-  );
-  return app.activityTypes;
 }

@@ -2,7 +2,7 @@
 // sending a message (channel, template with its rendered preview or free text, SMS segments).
 // A send is accepted (202) before anything leaves: the page says "delivery pending", and the
 // timeline shows the message with its delivery status.
-import { paths } from "./api.js";
+import { paths, submissionKey } from "./api.js";
 import { section } from "./customer.js";
 import { h, notice, replace, uid } from "./dom.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
@@ -89,8 +89,8 @@ export function messagePanel(app, store, customerId, details, reloadTimeline) {
   const subjectField = h("div", { class: "field" }, h("label", { for: "msg-subject" }, t("msgSubject")), subject);
   const textField = h("div", { class: "field" }, h("label", { for: "msg-text" }, t("msgText")), text);
   let templates = [];
-  let key = crypto.randomUUID();
-  const fresh = () => { key = crypto.randomUUID(); };
+  const key = submissionKey(); // new on each change below: the choices are on separate controls
+  const fresh = key.renew;
 
   function segmentsText(info) {
     return info.segments ? t("smsSegments", { n: formatNumber(info.segments), units: formatNumber(info.units), encoding: info.encoding }) : "";
@@ -151,7 +151,7 @@ export function messagePanel(app, store, customerId, details, reloadTimeline) {
         }
         try {
           // The same key for a resend of this very message: it is never sent twice.
-          await app.api.request("POST", paths.messages(store, customerId), { body, idempotencyKey: key });
+          await app.api.request("POST", paths.messages(store, customerId), { body, idempotencyKey: key.value });
           fresh();
           text.value = "";
           subject.value = "";
