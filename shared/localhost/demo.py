@@ -230,7 +230,9 @@ def example_calls(base: str) -> list[str]:
         f'curl {auth.format("ANA")} "{book}/customers?refine=favoriteCategory:Shoes"',
         f"curl {auth.format('CHLOE')} {base}/api/stores/POR01/store-client-book/customers",
         f"curl {auth.format('BEN')} {base}/api/stores/SEA01/followups",
-        f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: $(uuidgen)"'
+        # a key per second, from `date` (uuidgen is missing on minimal Linux images): the
+        # same line again within the second is answered as the replay it is
+        f'curl -X POST {auth.format("ANA")} {json_type} -H "Idempotency-Key: demo-$(date +%s)"'
         f""" -d '{{"channel": "email", "subject": "New arrivals","""
         f""" "text": "Hello {{customer.firstName}}, they are in!"}}'"""
         f" {base}/api/stores/SEA01/customers/C00003/messages",
